@@ -1,0 +1,12 @@
+package continuo.cli;
+
+import picocli.CommandLine;
+
+/** The list of subcommands, kept in one place so that adding one is a one-line change. */
+final class Subcommands {
+  private Subcommands() {}
+
+  static void register(CommandLine cli) {
+    // One line per subcommand, alphabetical.
+  }
+}
