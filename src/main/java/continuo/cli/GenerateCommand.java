@@ -1,0 +1,128 @@
+package continuo.cli;
+
+import continuo.encoding.EventDecoder;
+import continuo.encoding.EventEncoder;
+import continuo.encoding.MidiFiles;
+import continuo.encoding.Note;
+import continuo.midi.WavRenderer;
+import continuo.model.LstmStepper;
+import continuo.model.Models;
+import continuo.preset.Preset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import continuo.sample.Generator;
+
+/** {@code continuo generate}: continues a MIDI file with a model and writes MIDI (and WAV). */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Continue a MIDI phrase with a model.",
+      "OUT holds the primer followed by the model's continuation; the same seed gives the same file."
+    })
+final class GenerateCommand implements Callable<Integer> {
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelChoice choice;
+
+  @Option(names = "--primer", required = true, paramLabel = "IN.mid", description = "The phrase to continue.")
+  Path primer;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT.mid", description = "Where to write primer + continuation.")
+  Path out;
+
+  @Option(names = "--seconds", defaultValue = "20", paramLabel = "S",
+      description = "Length of the continuation in seconds (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--temperature", paramLabel = "T",
+      description = "Sampling temperature; 0 always picks the most likely event (default: the preset's, else 1.0).")
+  Float temperature;
+
+  @Option(names = "--top-p", paramLabel = "P",
+      description = "Nucleus sampling: sample only from the most likely events whose probabilities add up to P (default: the preset's, else 1 = off).")
+  Float topP;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--wav", paramLabel = "OUT.wav", description = "Also render the result to WAV with Java's built-in synthesizer.")
+  Path wav;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(seconds > 0 && seconds <= 3600)) {
+      throw new UserError("--seconds must be between 0 and 3600, got " + seconds);
+    }
+    ModelChoice.Resolved model = choice.resolve();
+    float t = temperature != null ? temperature : model.temperature();
+    float p = topP != null ? topP : model.topP();
+    if (!(t >= 0 && t <= 10)) {
+      throw new UserError("--temperature must be between 0 and 10, got " + t);
+    }
+    if (!(p > 0 && p <= 1)) {
+      throw new UserError("--top-p must be greater than 0 and at most 1, got " + p);
+    }
+
+    List<Note> primerNotes = MidiFiles.read(primer);
+    if (primerNotes.isEmpty()) {
+      throw new UserError(primer + ": the primer has no notes to continue");
+    }
+    int[] primerTokens = EventEncoder.encode(primerNotes);
+
+    int[] continuation;
+    try (LstmStepper stepper = Models.stepper(model.weights())) {
+      Generator generator = new Generator(stepper, seed);
+      generator.prime(primerTokens);
+      long millis = Math.round(seconds * 1000);
+      // Ten events per 10 ms step is far beyond any real music; it only stops a runaway model.
+      int maxTokens = (int) Math.min(1_000_000, millis * 10 / 10 + 1000);
+      continuation = generator.continueFor(millis, t, p, maxTokens);
+    }
+
+    List<Note> notes = new ArrayList<>(primerNotes);
+    notes.addAll(continuationNotes(primerNotes, primerTokens, continuation));
+    MidiFiles.write(notes, out);
+    if (wav != null) {
+      WavRenderer.render(out, wav);
+    }
+    System.err.printf(
+        "generate: %s: %d primer notes + %d new notes (%s, temperature %.2f, seed %d)%n",
+        out, primerNotes.size(), notes.size() - primerNotes.size(), model.name(), t, seed);
+    return 0;
+  }
+
+  /**
+   * Decodes the continuation in the context of the primer (velocity carries over), keeps the notes
+   * that start after the primer, and moves them so that the continuation starts no earlier than the
+   * primer's last note ends.
+   */
+  static List<Note> continuationNotes(List<Note> primerNotes, int[] primerTokens, int[] continuation) {
+    int[] all = new int[primerTokens.length + continuation.length];
+    System.arraycopy(primerTokens, 0, all, 0, primerTokens.length);
+    System.arraycopy(continuation, 0, all, primerTokens.length, continuation.length);
+    long primerClock = 0;
+    for (int token : primerTokens) {
+      if (continuo.encoding.PerformanceEncoding.isTimeShift(token)) {
+        primerClock += continuo.encoding.PerformanceEncoding.shiftMillis(token) * 1000L;
+      }
+    }
+    long primerEnd = 0;
+    for (Note n : primerNotes) {
+      primerEnd = Math.max(primerEnd, n.endMicros());
+    }
+    long shift = Math.max(0, primerEnd - primerClock);
+    List<Note> result = new ArrayList<>();
+    for (Note n : EventDecoder.decode(all)) {
+      if (n.startMicros() >= primerClock) {
+        result.add(new Note(n.pitch(), n.velocity(), n.startMicros() + shift, n.endMicros() + shift, 0));
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,97 @@
+package continuo.sample;
+
+import continuo.encoding.PerformanceEncoding;
+import continuo.model.LstmState;
+import continuo.model.LstmStepper;
+import java.util.Arrays;
+
+/**
+ * Continues a token sequence offline: primes a model state with a sequence, then samples tokens
+ * until a given stretch of musical time has been generated. Only musically valid tokens are
+ * sampled: a NOTE_OFF only for a sounding pitch, a NOTE_ON only for a silent one, so that what the
+ * model is fed is exactly what a listener hears. Single-threaded.
+ */
+public final class Generator {
+  private final LstmStepper stepper;
+  private final Sampler sampler;
+  private final LstmState state;
+  private final float[] logits;
+  private final boolean[] sounding = new boolean[128];
+  private boolean primed;
+
+  public Generator(LstmStepper stepper, long seed) {
+    this.stepper = stepper;
+    this.sampler = new Sampler(seed, stepper.config().vocabSize());
+    this.state = stepper.newState();
+    this.logits = new float[stepper.config().vocabSize()];
+  }
+
+  /** Feeds {@code tokens} from the zero state; afterwards the model predicts what comes next. */
+  public void prime(int[] tokens) {
+    if (tokens.length == 0) {
+      throw new IllegalArgumentException("nothing to prime with: the primer has no events");
+    }
+    state.reset();
+    Arrays.fill(sounding, false);
+    for (int i = 0; i < tokens.length - 1; i++) {
+      stepper.advance(state, tokens[i]);
+      track(tokens[i]);
+    }
+    stepper.step(state, tokens[tokens.length - 1], logits);
+    track(tokens[tokens.length - 1]);
+    primed = true;
+  }
+
+  /**
+   * Samples a continuation covering {@code millis} of musical time and returns its tokens, ending
+   * with a NOTE_OFF for every note still sounding.
+   *
+   * @param maxTokens a bound on the number of sampled tokens, so a model that never advances the
+   *     clock cannot loop forever
+   */
+  public int[] continueFor(long millis, float temperature, float topP, int maxTokens) {
+    if (!primed) {
+      throw new IllegalStateException("prime() must come before continueFor()");
+    }
+    int[] out = new int[Math.max(16, maxTokens + 128)];
+    int n = 0;
+    long elapsed = 0;
+    while (elapsed < millis && n < maxTokens) {
+      maskInvalid();
+      int token = sampler.sample(logits, temperature, topP);
+      out[n++] = token;
+      if (PerformanceEncoding.isTimeShift(token)) {
+        elapsed += PerformanceEncoding.shiftMillis(token);
+      }
+      track(token);
+      stepper.step(state, token, logits);
+    }
+    for (int pitch = 0; pitch < 128; pitch++) {
+      if (sounding[pitch]) {
+        int off = PerformanceEncoding.noteOff(pitch);
+        out[n++] = off;
+        track(off);
+        stepper.step(state, off, logits);
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private void maskInvalid() {
+    for (int pitch = 0; pitch < 128; pitch++) {
+      if (sounding[pitch]) {
+        logits[PerformanceEncoding.noteOn(pitch)] = Float.NEGATIVE_INFINITY;
+      } else {
+        logits[PerformanceEncoding.noteOff(pitch)] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  private void track(int token) {
+    if (PerformanceEncoding.isNoteOn(token)) {
+      sounding[PerformanceEncoding.pitch(token)] = true;
+    } else if (PerformanceEncoding.isNoteOff(token)) {
+      sounding[PerformanceEncoding.pitch(token)] = false;
+    }
+  }
+}
