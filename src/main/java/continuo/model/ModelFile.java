@@ -459,7 +459,7 @@ public final class ModelFile {
           total += n;
           if (count > entryLimit) {
             throw new LimitException("has an entry " + entry + " larger than the " + entryLimit
-                + " bytes its shape allows");
+                + " bytes allowed for it");
           }
           if (total > MAX_TOTAL_BYTES) {
             throw new LimitException("inflates to more than " + MAX_TOTAL_BYTES + " bytes in total");
