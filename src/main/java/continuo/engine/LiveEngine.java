@@ -45,9 +45,12 @@ public final class LiveEngine implements Agent {
   private static final int HISTORY = 512;
   private static final int TOKENS_PER_WORK = 4;
   private static final long RELEASE_MARGIN_NANOS = 2 * MS;
+  /** Set on messages in the record ring that continuo played (clear: the player played them). */
+  public static final int RECORD_CONTINUO = 1 << 30;
 
   private final NanoClock clock;
-  private final MidiEventRing input;
+  private final MidiEventRing[] inputs;
+  private final MidiEventRing record;
   private final MidiEventRing output;
   private final long outputLead;
   private final TokenSampler sampler;
@@ -123,8 +126,21 @@ public final class LiveEngine implements Agent {
   public LiveEngine(NanoClock clock, MidiEventRing input, MidiEventRing output, long outputLead,
       Preset preset, LstmStepper stepper, TokenSampler sampler, PresetSwitcher switcher,
       List<Preset> presets, Counters counters) {
+    this(clock, new MidiEventRing[] {input}, output, null, outputLead, preset, stepper, sampler,
+        switcher, presets, counters);
+  }
+
+  /**
+   * @param inputs rings the player's MIDI arrives on (e.g. the backend and a file player)
+   * @param record when not null, receives a copy of every note the player played and continuo
+   *     sent (continuo's marked with {@link #RECORD_CONTINUO}), for {@code --record}
+   */
+  public LiveEngine(NanoClock clock, MidiEventRing[] inputs, MidiEventRing output,
+      MidiEventRing record, long outputLead, Preset preset, LstmStepper stepper,
+      TokenSampler sampler, PresetSwitcher switcher, List<Preset> presets, Counters counters) {
     this.clock = clock;
-    this.input = input;
+    this.inputs = inputs.clone();
+    this.record = record;
     this.output = output;
     this.outputLead = outputLead;
     this.sampler = sampler;
@@ -160,7 +176,9 @@ public final class LiveEngine implements Agent {
         silent = true;
         return 1;
       }
-      work += input.drain(onInput, 64);
+      for (MidiEventRing input : inputs) {
+        work += input.drain(onInput, 64);
+      }
       now = clock.nanoTime();
       work += swapPresetIfReady(now);
       work += decide(now);
@@ -232,6 +250,9 @@ public final class LiveEngine implements Agent {
     int command = MidiMessage.command(msg);
     if (command >= 0xF0 || !preset.listensTo(MidiMessage.channel(msg))) {
       return;
+    }
+    if (record != null && (MidiMessage.isNoteOn(msg) || MidiMessage.isNoteOff(msg))) {
+      record.offer(t, msg);
     }
     if (MidiMessage.isNoteOn(msg)) {
       thru(t, msg, true);
@@ -382,7 +403,8 @@ public final class LiveEngine implements Agent {
       steps -= s;
       genNanos += s * SHIFT_NANOS;
     }
-    genNanos = Math.max(genNanos, now);
+    // The first answer note can be no earlier than the backend can still place it exactly.
+    genNanos = Math.max(genNanos, now + outputLead);
     if (preset.mode() == Mode.CALL_RESPONSE) {
       long length = preset.responseLengthMs() > 0 ? preset.responseLengthMs() * MS
           : Math.max(1_000 * MS, lastPlayerNanos - callStartNanos);
@@ -596,7 +618,7 @@ public final class LiveEngine implements Agent {
         } else if (soundingCount >= preset.maxPolyphony() || sounding[p]) {
           droppedPolyphony.increment();
         } else {
-          output.offer(t, msg);
+          send(t, msg);
           sounding[p] = true;
           soundingSince[p] = t;
           soundingCount++;
@@ -612,9 +634,16 @@ public final class LiveEngine implements Agent {
 
   /** Turns continuo's note {@code p} off at {@code t} (already including any output lead). */
   private void noteOff(long t, int p) {
-    output.offer(t, MidiMessage.of(MidiMessage.NOTE_OFF, outChannel, p, 0));
+    send(t, MidiMessage.of(MidiMessage.NOTE_OFF, outChannel, p, 0));
     sounding[p] = false;
     soundingCount--;
+  }
+
+  private void send(long t, int msg) {
+    output.offer(t, msg);
+    if (record != null) {
+      record.offer(t, msg | RECORD_CONTINUO);
+    }
   }
 
   private int enforceNoteLength(long now) {
