@@ -49,6 +49,7 @@ public final class LiveSession implements AutoCloseable {
   private SessionRecorder recorder;
   private String backendName;
   private boolean stopped;
+  private boolean started;
 
   private LiveSession(LiveConfig config, Consumer<String> log) {
     this.config = config;
@@ -135,6 +136,7 @@ public final class LiveSession implements AutoCloseable {
       fileInput.start(200_000_000L);
       log.accept("event=file_input " + fileInput);
     }
+    started = true;
     log.accept(String.format(
         "event=ready preset=%s mode=%s temperature=%.2f backend=%s startup_ms=%d",
         preset.name(), preset.mode(), preset.temperature(), backendName,
@@ -214,7 +216,7 @@ public final class LiveSession implements AutoCloseable {
     if (switcher != null) {
       switcher.close();
     }
-    if (recorder != null) {
+    if (recorder != null && started) {
       try {
         recorder.write(config.record());
         log.accept("event=recorded file=" + config.record() + " notes=" + recorder.notes());

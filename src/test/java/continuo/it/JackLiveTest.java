@@ -81,6 +81,75 @@ class JackLiveTest {
     }
   }
 
+  @Test
+  void playsAMidiFileInAsAPlayerAndRecordsBothSidesOfTheJam() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 64, 1, 5), home.resolve("m.cmodel"));
+    Path phrase = home.resolve("phrase.mid");
+    writePhrase(phrase);
+    Path jam = home.resolve("jam.mid");
+    try (JackServer jack = new JackServer()) {
+      ProcessBuilder pb = new ProcessBuilder(JackServer.continuoCommand(home, "run", "--backend",
+          "jack", "--name", "continuo-file", "--model", home.resolve("m.cmodel").toString(),
+          "--in", "file:" + phrase, "--gap-ms", "200", "--seed", "5", "--seconds", "5",
+          "--record", jam.toString()));
+      pb.environment().putAll(jack.environment());
+      Path logFile = home.resolve("file-run.log");
+      pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+      Process p = pb.start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "continuo run --seconds 5 ends by itself");
+      String log = Files.readString(logFile);
+      assertEquals(0, p.exitValue(), log);
+      assertTrue(log.contains("event=file_input"), log);
+      javax.sound.midi.Sequence seq = javax.sound.midi.MidiSystem.getSequence(jam.toFile());
+      javax.sound.midi.Track[] tracks = seq.getTracks();
+      assertEquals(2, tracks.length, "player and continuo tracks");
+      assertEquals(4, noteOns(tracks[0]), "the file's four notes were played in");
+      assertTrue(noteOns(tracks[1]) >= 1, "continuo answered; log:\n" + log);
+      assertEquals(0, sounding(tracks[0]));
+      assertEquals(0, sounding(tracks[1]), "every continuo note ends in the recording");
+    }
+  }
+
+  private static void writePhrase(Path file) throws Exception {
+    javax.sound.midi.Sequence seq = new javax.sound.midi.Sequence(javax.sound.midi.Sequence.PPQ,
+        480);
+    javax.sound.midi.Track t = seq.createTrack();
+    int[] pitches = {62, 66, 69, 74};
+    for (int i = 0; i < pitches.length; i++) {
+      t.add(new javax.sound.midi.MidiEvent(
+          new javax.sound.midi.ShortMessage(0x90, pitches[i], 96), i * 240L));
+      t.add(new javax.sound.midi.MidiEvent(
+          new javax.sound.midi.ShortMessage(0x80, pitches[i], 0), i * 240L + 200));
+    }
+    javax.sound.midi.MidiSystem.write(seq, 1, file.toFile());
+  }
+
+  private static int noteOns(javax.sound.midi.Track t) {
+    int n = 0;
+    for (int i = 0; i < t.size(); i++) {
+      if (t.get(i).getMessage() instanceof javax.sound.midi.ShortMessage s
+          && s.getCommand() == 0x90 && s.getData2() > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int sounding(javax.sound.midi.Track t) {
+    int on = 0;
+    for (int i = 0; i < t.size(); i++) {
+      if (t.get(i).getMessage() instanceof javax.sound.midi.ShortMessage s) {
+        if (s.getCommand() == 0x90 && s.getData2() > 0) {
+          on++;
+        } else if (s.getCommand() == 0x80 || s.getCommand() == 0x90) {
+          on--;
+        }
+      }
+    }
+    return on;
+  }
+
   /** One continuo process and one external client on a JACK server. */
   private final class Session {
     final JackServer jack;

@@ -49,14 +49,22 @@ final class JavaSoundConnection implements MidiConnection {
     this.overflow = counters.newCounter("javasound.output.overflow");
     this.sendErrors = counters.newCounter("javasound.output.errors");
     AtomicCounter ignored = counters.newCounter("javasound.input.ignored");
-    outDevice.open();
-    receiver = outDevice.getReceiver();
-    if (inDevice != null) {
-      inDevice.open();
-      transmitter = inDevice.getTransmitter();
-      transmitter.setReceiver(new InputReceiver(input, clock, ignored));
-    } else {
-      transmitter = null;
+    try {
+      outDevice.open();
+      receiver = outDevice.getReceiver();
+      if (inDevice != null) {
+        inDevice.open();
+        transmitter = inDevice.getTransmitter();
+        transmitter.setReceiver(new InputReceiver(input, clock, ignored));
+      } else {
+        transmitter = null;
+      }
+    } catch (Exception | Error e) {
+      outDevice.close();
+      if (inDevice != null) {
+        inDevice.close();
+      }
+      throw e;
     }
     description = "javasound: in " + (inDevice == null ? "none" : "'" + name(inDevice) + "'")
         + ", out '" + name(outDevice) + "'";

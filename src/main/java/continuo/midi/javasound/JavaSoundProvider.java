@@ -73,6 +73,11 @@ public final class JavaSoundProvider implements MidiProvider {
     try {
       return new JavaSoundConnection(in, out, input, clock, counters);
     } catch (Exception e) {
+      if (out instanceof Synthesizer) {
+        throw new MidiBackendException("the built-in synthesizer cannot open an audio output ("
+            + e.getMessage() + "); is there a sound card? Use --out PORT (see `continuo ports`) "
+            + "or --backend jack", e);
+      }
       throw new MidiBackendException("cannot open Java Sound device: " + e.getMessage(), e);
     }
   }
