@@ -225,7 +225,9 @@ public final class LiveSession implements AutoCloseable {
             + "\"");
       }
     }
-    log.accept("event=stopped " + counters.summary());
+    if (started) {
+      log.accept("event=stopped " + counters.summary());
+    }
   }
 
   @Override

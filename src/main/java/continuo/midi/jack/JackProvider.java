@@ -62,6 +62,7 @@ public final class JackProvider implements MidiProvider {
   @Override
   public MidiConnection open(MidiSettings settings, MidiEventRing input, NanoClock clock)
       throws MidiBackendException {
+    JackMessages.install();
     return new JackConnection(settings, input, clock, counters);
   }
 
@@ -71,6 +72,7 @@ public final class JackProvider implements MidiProvider {
     final JackClient client;
 
     Probe() throws JackException {
+      JackMessages.install();
       jack = Jack.getInstance();
       client = jack.openClient("continuo-probe", EnumSet.of(JackOptions.JackNoStartServer),
           EnumSet.noneOf(JackStatus.class));
