@@ -188,7 +188,7 @@ public final class LiveEngine implements Agent {
     } catch (RuntimeException e) {
       // A failing model or sampler must not leave notes hanging or stop the instrument.
       errors.increment();
-      stopPlaying(clock.nanoTime());
+      releaseAfterError(clock.nanoTime());
       work++;
     }
     return work;
@@ -448,6 +448,19 @@ public final class LiveEngine implements Agent {
         noteOff(Math.max(now + outputLead, soundingSince[p]), p);
       }
     }
+    phase = Phase.LISTENING;
+    awaitingPlayer = true;
+  }
+
+  /** Stops without asking the model anything (it may be what failed) and releases every note. */
+  private void releaseAfterError(long now) {
+    schedule.clear();
+    for (int p = 0; p < 128; p++) {
+      if (sounding[p]) {
+        noteOff(Math.max(now + outputLead, soundingSince[p]), p);
+      }
+    }
+    heardSlot = -1;
     phase = Phase.LISTENING;
     awaitingPlayer = true;
   }

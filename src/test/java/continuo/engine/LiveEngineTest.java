@@ -239,6 +239,97 @@ class LiveEngineTest {
     assertEquals(0, allocated, "bytes allocated by 5 phrases and answers");
   }
 
+  @Test
+  void aFailingModelIsCountedItsNotesReleasedAndTheEngineKeepsListening() {
+    preset = preset.withTiming(100, 0, false);
+    phrase();
+    run(400);
+    assertFalse(out.noteOns().isEmpty());
+    model.failing = true;
+    run(300);
+    assertTrue(countersValue("engine.errors") >= 1);
+    assertEquals(List.of(), out.sounding(), "the notes it had on are released");
+    model.failing = false;
+    int ons = out.noteOns().size();
+    phrase();
+    run(600);
+    assertTrue(out.noteOns().size() > ons, "it answers again once the model works");
+  }
+
+  @Test
+  void notesOnOtherChannelsAreIgnoredWhenAChannelIsSet() {
+    preset = preset.withChannels(2, 1).withTiming(100, 0, false);
+    engine();
+    int before = ScriptedStepper.count(engine.liveState());
+    play(0x90, 60, 100); // channel 1
+    assertEquals(before, ScriptedStepper.count(engine.liveState()));
+    play(0x91, 60, 100); // channel 2
+    assertTrue(ScriptedStepper.count(engine.liveState()) > before);
+  }
+
+  @Test
+  void theEndOfPhraseControllerEndsTheCallAtOnce() {
+    preset = new Preset("cr", Path.of("m"), 1, 1, -1, -1, 0, 1, Mode.CALL_RESPONSE, 5_000, 800,
+        67, 250, 8, 4000, 0, 50, false, -1);
+    phrase();
+    run(100);
+    assertTrue(out.noteOns().isEmpty(), "still listening: the gap is 5 s");
+    play(0xB0, 67, 127);
+    run(1_500);
+    assertFalse(out.noteOns().isEmpty(), "the controller started the answer");
+    assertEquals(LiveEngine.Phase.LISTENING, engine.phase(), "an 800 ms answer has ended");
+    assertEquals(List.of(), out.sounding());
+  }
+
+  @Test
+  void aProgramChangeSwapsInTheWarmedModelAndABrokenOneNeverReplacesIt() throws Exception {
+    Preset other = new Preset("other", Path.of("other.cmodel"), 0.5, 1, -1, 7, 0, 5, Mode.DUET,
+        100, 0, -1, 250, 8, 4000, 0, 50, false, -1);
+    Preset broken = new Preset("broken", Path.of("broken.cmodel"), 0.5, 1, -1, 8, 0, 6,
+        Mode.DUET, 100, 0, -1, 250, 8, 4000, 0, 50, false, -1);
+    ScriptedStepper otherModel = new ScriptedStepper(MELODY);
+    List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (PresetSwitcher switcher = new PresetSwitcher(p -> {
+      if (p == broken) {
+        throw new continuo.model.ModelFormatException("broken.cmodel: not a model");
+      }
+      return otherModel;
+    }, reports::add)) {
+      engine = new LiveEngine(clock, input, out.ring, 0, preset.withTiming(100, 0, false), model,
+          sampler, switcher, List.of(other, broken), counters);
+      phrase();
+      play(0xC0, 8, 0);
+      waitFor(() -> !reports.isEmpty());
+      run(10);
+      assertEquals(preset.name(), engine.presetName(), "a model that fails keeps the old one");
+      assertTrue(reports.get(0).contains("broken.cmodel"), reports.toString());
+
+      play(0xC0, 7, 0);
+      waitFor(() -> reports.size() >= 2);
+      run(10);
+      assertEquals("other", engine.presetName());
+      assertEquals(0.5f, engine.temperature(), 1e-6);
+      assertTrue(ScriptedStepper.count(engine.liveState()) >= 8, "warmed with the phrase");
+      run(1_000);
+      for (long[] e : out.noteOns()) {
+        assertEquals(5, MidiMessage.channel((int) e[1]), "the new preset's channel");
+      }
+      assertFalse(out.noteOns().isEmpty());
+      waitFor(() -> model.closed);
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not reached in 10 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
   private long countersValue(String label) {
     String s = counters.summary();
     for (String kv : s.split(" ")) {

@@ -16,6 +16,8 @@ public final class ScriptedStepper implements LstmStepper {
   private final int[] cycle;
   private final ModelConfig config = ModelConfig.performance("scripted", "test model", 0, 2, 1, null);
   public volatile boolean closed;
+  /** When set, every step throws, as a broken model would. */
+  public volatile boolean failing;
 
   public ScriptedStepper(int... cycle) {
     this.cycle = cycle.clone();
@@ -33,6 +35,9 @@ public final class ScriptedStepper implements LstmStepper {
 
   @Override
   public void step(LstmState state, int token, float[] logits) {
+    if (failing) {
+      throw new IllegalStateException("scripted failure");
+    }
     if (!PerformanceEncoding.isValid(token)) {
       throw new IllegalArgumentException("token " + token);
     }
