@@ -86,6 +86,7 @@ public final class LiveEngine implements Agent {
   private long callStartNanos;
   private boolean awaitingPlayer = true;
   private final boolean[] thruOn = new boolean[16 * 128];
+  private final long[] lastOffNanos = new long[128];
 
   // Generation.
   private volatile Phase phase = Phase.LISTENING;
@@ -255,8 +256,9 @@ public final class LiveEngine implements Agent {
       record.offer(t, msg);
     }
     if (MidiMessage.isNoteOn(msg)) {
-      thru(t, msg, true);
+      // Barge-in first: continuo's notes go off before the player's echo of the same pitch.
       playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
+      thru(t, msg, true);
     } else if (MidiMessage.isNoteOff(msg)) {
       thru(t, msg, false);
       playerNoteOff(t, MidiMessage.data1(msg));
@@ -338,7 +340,11 @@ public final class LiveEngine implements Agent {
       return;
     }
     thruOn[key] = on;
-    output.offer(t + outputLead, msg);
+    long at = t + outputLead;
+    if (on && MidiMessage.channel(msg) == outChannel) {
+      at = Math.max(at, lastOffNanos[MidiMessage.data1(msg)]);
+    }
+    output.offer(at, msg);
   }
 
   // ---------------------------------------------------------------- the model's timeline
@@ -545,6 +551,9 @@ public final class LiveEngine implements Agent {
     } else {
       mask();
       token = sampler.sample(genLogits, temperature, (float) preset.topP());
+      if (PerformanceEncoding.isTimeShift(token)) {
+        token = shortenToNoteLimit(token);
+      }
     }
     stepper.step(gen, token, genLogits);
     if (PerformanceEncoding.isTimeShift(token)) {
@@ -565,6 +574,27 @@ public final class LiveEngine implements Agent {
     }
   }
 
+  /**
+   * A time shift that would carry a held note past the length limit is shortened to end at the
+   * limit (the next step then closes that note), so no note sounds longer than allowed.
+   */
+  private int shortenToNoteLimit(int token) {
+    if (genHeld == 0) {
+      return token;
+    }
+    long deadline = Long.MAX_VALUE;
+    for (int p = 0; p < 128; p++) {
+      if (genOn[p]) {
+        deadline = Math.min(deadline, genOnNanos[p] + preset.maxNoteLengthMs() * MS);
+      }
+    }
+    long steps = (deadline - genNanos) / SHIFT_NANOS;
+    if (steps >= PerformanceEncoding.shiftMillis(token) / TIME_SHIFT_MS) {
+      return token;
+    }
+    return steps >= 1 ? PerformanceEncoding.timeShift((int) steps) : token;
+  }
+
   /** A generated note that has sounded too long, or -1. */
   private int overlongNote() {
     if (genHeld == 0) {
@@ -572,7 +602,7 @@ public final class LiveEngine implements Agent {
     }
     long limit = preset.maxNoteLengthMs() * MS;
     for (int p = 0; p < 128; p++) {
-      if (genOn[p] && genNanos - genOnNanos[p] >= limit) {
+      if (genOn[p] && genNanos - genOnNanos[p] > limit - SHIFT_NANOS) {
         return p;
       }
     }
@@ -582,8 +612,9 @@ public final class LiveEngine implements Agent {
   /** Only tokens that make sense now: no second note-on of a sounding pitch, no orphan note-off. */
   private void mask() {
     boolean full = genHeld >= preset.maxPolyphony();
+    int echoed = (outChannel - 1) * 128;
     for (int p = 0; p < 128; p++) {
-      if (genOn[p] || full) {
+      if (genOn[p] || full || thruOn[echoed + p]) {
         genLogits[NOTE_ON + p] = Float.NEGATIVE_INFINITY;
       }
       if (!genOn[p]) {
@@ -628,7 +659,8 @@ public final class LiveEngine implements Agent {
       if (MidiMessage.isNoteOn(msg)) {
         if (now - t > preset.dropLateMs() * MS) {
           droppedLate.increment();
-        } else if (soundingCount >= preset.maxPolyphony() || sounding[p]) {
+        } else if (soundingCount >= preset.maxPolyphony() || sounding[p]
+            || thruOn[(outChannel - 1) * 128 + p]) {
           droppedPolyphony.increment();
         } else {
           send(t, msg);
@@ -648,6 +680,7 @@ public final class LiveEngine implements Agent {
   /** Turns continuo's note {@code p} off at {@code t} (already including any output lead). */
   private void noteOff(long t, int p) {
     send(t, MidiMessage.of(MidiMessage.NOTE_OFF, outChannel, p, 0));
+    lastOffNanos[p] = t;
     sounding[p] = false;
     soundingCount--;
   }
