@@ -52,7 +52,7 @@ public final class LiveEngine implements Agent {
   private final MidiEventRing[] inputs;
   private final MidiEventRing record;
   private final MidiEventRing output;
-  private final long outputLead;
+  private volatile long outputLead;
   private final TokenSampler sampler;
   private final PresetSwitcher switcher;
   private final List<Preset> presets;
@@ -193,6 +193,11 @@ public final class LiveEngine implements Agent {
       work++;
     }
     return work;
+  }
+
+  /** Control thread: a reconnected backend may need events earlier (or later) than before. */
+  public void setOutputLead(long nanos) {
+    outputLead = nanos;
   }
 
   /** Runs on the engine thread when its runner closes: nothing is left sounding. */

@@ -41,7 +41,12 @@ public final class LiveSession implements AutoCloseable {
   private final NanoClock clock = SystemNanoClock.INSTANCE;
   private final Consumer<String> log;
   private final LiveConfig config;
-  private MidiConnection connection;
+  private volatile MidiConnection connection;
+  private MidiProvider provider;
+  private MidiEventRing input;
+  private MidiEventRing output;
+  private long retryAtNanos;
+  private long retryDelayNanos;
   private PresetSwitcher switcher;
   private LiveEngine engine;
   private AgentRunner runner;
@@ -96,7 +101,7 @@ public final class LiveSession implements AutoCloseable {
         stepper.config().layers(), (System.nanoTime() - t0) / 1_000_000));
 
     MidiProviders providers = new MidiProviders(counters);
-    MidiProvider provider = providers.select(config.backend());
+    provider = providers.select(config.backend());
     backendName = provider.name();
     if ("auto".equals(config.backend())) {
       log.accept("event=backend_chosen backend=" + provider.name()
@@ -104,7 +109,8 @@ public final class LiveSession implements AutoCloseable {
           : " reason=no_jack_server"));
     }
 
-    MidiEventRing input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
+    input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
+    output = new MidiEventRing(8192, counters.newCounter("output.dropped"));
     MidiEventRing fileRing = null;
     if (config.inputFile() != null) {
       fileRing = new MidiEventRing(8192, counters.newCounter("file_input.dropped"));
@@ -115,7 +121,7 @@ public final class LiveSession implements AutoCloseable {
       recordRing = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
       recorder = new SessionRecorder(recordRing, clock.nanoTime());
     }
-    connection = provider.open(config.midi(), input, clock);
+    connection = provider.open(config.midi(), input, output, clock);
     log.accept("event=midi_open " + connection.describe());
 
     switcher = new PresetSwitcher(p -> loadModel(p, config.home()),
@@ -123,7 +129,7 @@ public final class LiveSession implements AutoCloseable {
     MidiEventRing[] inputs = fileRing == null ? new MidiEventRing[] {input}
         : new MidiEventRing[] {input, fileRing};
     Sampler sampler = new Sampler(config.seed(), PerformanceEncoding.VOCAB_SIZE);
-    engine = new LiveEngine(clock, inputs, connection.output(), recordRing,
+    engine = new LiveEngine(clock, inputs, output, recordRing,
         connection.outputLeadNanos(), preset, stepper, sampler::sample, switcher,
         switchablePresets(), counters);
     runner = new AgentRunner(
@@ -180,10 +186,46 @@ public final class LiveSession implements AutoCloseable {
     return backendName;
   }
 
-  /** Control thread: keeps the recorder drained; call a few times a second. */
-  public void poll() {
+  /**
+   * Control thread: keeps the recorder drained and, when the device or JACK server went away,
+   * reopens it with backoff (0.5 s doubling to 5 s) while the engine keeps running. Call a few
+   * times a second.
+   */
+  public synchronized void poll() {
     if (recorder != null) {
       recorder.drain();
+    }
+    if (stopped || connection == null || connection.isAlive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (retryDelayNanos == 0) {
+      log.accept("event=midi_lost backend=" + backendName + " action=reconnecting");
+      closeQuietly(connection);
+      retryDelayNanos = 500_000_000L;
+      retryAtNanos = now + retryDelayNanos;
+      return;
+    }
+    if (now < retryAtNanos) {
+      return;
+    }
+    try {
+      MidiConnection c = provider.open(config.midi(), input, output, clock);
+      engine.setOutputLead(c.outputLeadNanos());
+      connection = c;
+      retryDelayNanos = 0;
+      log.accept("event=midi_reconnected " + c.describe());
+    } catch (MidiBackendException e) {
+      retryDelayNanos = Math.min(5_000_000_000L, retryDelayNanos * 2);
+      retryAtNanos = now + retryDelayNanos;
+    }
+  }
+
+  private static void closeQuietly(MidiConnection c) {
+    try {
+      c.close();
+    } catch (RuntimeException e) {
+      // The device is gone already; nothing left to release.
     }
   }
 
@@ -211,7 +253,7 @@ public final class LiveSession implements AutoCloseable {
       runner.close();
     }
     if (connection != null) {
-      connection.close();
+      closeQuietly(connection);
     }
     if (switcher != null) {
       switcher.close();

@@ -14,6 +14,7 @@ import org.agrona.concurrent.status.CountersManager;
 public final class Counters {
   private static final int MAX_COUNTERS = 256;
   private final CountersManager manager;
+  private final java.util.Map<String, AtomicCounter> byLabel = new java.util.HashMap<>();
 
   public Counters() {
     AtomicBuffer meta = new UnsafeBuffer(
@@ -23,9 +24,12 @@ public final class Counters {
     manager = new CountersManager(meta, values);
   }
 
-  /** A new counter labelled {@code label}; set-up only. */
+  /**
+   * The counter labelled {@code label}, created on first use (so a backend that reconnects keeps
+   * counting where it was); set-up only.
+   */
   public synchronized AtomicCounter newCounter(String label) {
-    return manager.newCounter(label);
+    return byLabel.computeIfAbsent(label, manager::newCounter);
   }
 
   /** "label=value" for every non-zero counter, for logs and the status line; not for the hot path. */

@@ -19,8 +19,10 @@ public interface MidiProvider {
 
   /**
    * Opens input and output. Incoming messages go to {@code input} (this connection is its only
-   * producer), stamped by {@code clock}.
+   * producer), stamped by {@code clock}; timestamped messages offered to {@code output} are played
+   * (this connection is its only consumer). The rings outlive a connection, so a lost device can be
+   * reopened without the engine noticing.
    */
-  MidiConnection open(MidiSettings settings, MidiEventRing input, NanoClock clock)
-      throws MidiBackendException;
+  MidiConnection open(MidiSettings settings, MidiEventRing input, MidiEventRing output,
+      NanoClock clock) throws MidiBackendException;
 }

@@ -150,11 +150,33 @@ class JackLiveTest {
     return on;
   }
 
+  @Test
+  void survivesTheJackServerCrashingAndAnswersAgainOnceItIsBack() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 64, 1, 11), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-rc",
+          "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "9"),
+          List.of("--client", "continuo-rc", "--listen", "2", "--tail", "1"));
+      s.beforeClient = () -> {
+        jack.restart();
+        return "event=midi_reconnected";
+      };
+      Result r = s.run();
+      assertTrue(r.log.contains("event=midi_lost"), r.log);
+      assertEquals(0, r.exitCode, r.log);
+      assertTrue(!r.noteOns().isEmpty(), "answers after the restart; log:\n" + r.log);
+      assertEquals(List.of(), r.stuckNotes());
+    }
+  }
+
   /** One continuo process and one external client on a JACK server. */
   private final class Session {
     final JackServer jack;
     final List<String> continuoArgs;
     final List<String> clientArgs;
+    /** Runs after continuo is ready; returns a log line to wait for before the client starts. */
+    java.util.concurrent.Callable<String> beforeClient;
 
     Session(JackServer jack, List<String> continuoArgs, List<String> clientArgs) {
       this.jack = jack;
@@ -174,6 +196,9 @@ class JackLiveTest {
       BlockingQueue<String> continuoLines = lines(tail(logFile, continuo), log);
       try {
         waitFor(continuoLines, "event=ready", 30, log);
+        if (beforeClient != null) {
+          waitFor(continuoLines, beforeClient.call(), 30, log);
+        }
         Path script = home.resolve("jack_client.py");
         try (InputStream in = JackLiveTest.class.getResourceAsStream(CLIENT_SCRIPT)) {
           Files.copy(in, script);

@@ -15,16 +15,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JackServer implements AutoCloseable {
   private final String name;
-  private final Process process;
+  private Process process;
   private final Path log;
 
   public JackServer() throws IOException, InterruptedException {
     name = "continuo-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
     log = Files.createTempFile("jackd-", ".log");
+    start();
+  }
+
+  /** Kills the server (as a crash would) and starts it again under the same name. */
+  public void restart() throws IOException, InterruptedException {
+    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    Thread.sleep(1_000);
+    start();
+  }
+
+  private void start() throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("jackd", "--no-realtime", "-n", name, "-d", "dummy",
         "-r", "48000", "-p", "256");
     pb.environment().putAll(environment());
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();
     ProcessBuilder wait = new ProcessBuilder("jack_wait", "-w", "-s", name, "-t", "10");
     wait.environment().putAll(environment());

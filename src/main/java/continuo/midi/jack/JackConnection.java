@@ -65,11 +65,11 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private long frame0;
   private int nframes;
 
-  JackConnection(MidiSettings settings, MidiEventRing input, NanoClock clock, Counters counters)
-      throws MidiBackendException {
+  JackConnection(MidiSettings settings, MidiEventRing input, MidiEventRing output, NanoClock clock,
+      Counters counters) throws MidiBackendException {
     this.clock = clock;
     this.input = input;
-    this.output = new MidiEventRing(4096, counters.newCounter("jack.output.dropped"));
+    this.output = output;
     this.skippedInput = counters.newCounter("jack.input.skipped");
     this.lateOutput = counters.newCounter("jack.output.late");
     this.callbackErrors = counters.newCounter("jack.callback.errors");
@@ -268,8 +268,9 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     }
     try {
       client.deactivate();
-    } finally {
-      client.close();
+    } catch (RuntimeException e) {
+      // The server is gone; the client is closed below all the same.
     }
+    client.close();
   }
 }

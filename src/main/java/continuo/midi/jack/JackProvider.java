@@ -60,10 +60,10 @@ public final class JackProvider implements MidiProvider {
   }
 
   @Override
-  public MidiConnection open(MidiSettings settings, MidiEventRing input, NanoClock clock)
-      throws MidiBackendException {
+  public MidiConnection open(MidiSettings settings, MidiEventRing input, MidiEventRing output,
+      NanoClock clock) throws MidiBackendException {
     JackMessages.install();
-    return new JackConnection(settings, input, clock, counters);
+    return new JackConnection(settings, input, output, clock, counters);
   }
 
   /** A short-lived client that never starts a server, to see whether one runs. */

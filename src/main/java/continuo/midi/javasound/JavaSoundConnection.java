@@ -41,11 +41,11 @@ final class JavaSoundConnection implements MidiConnection {
   private final String description;
 
   JavaSoundConnection(MidiDevice inDevice, MidiDevice outDevice, MidiEventRing input,
-      NanoClock clock, Counters counters) throws Exception {
+      MidiEventRing output, NanoClock clock, Counters counters) throws Exception {
     this.inDevice = inDevice;
     this.outDevice = outDevice;
     this.clock = clock;
-    this.output = new MidiEventRing(4096, counters.newCounter("javasound.output.dropped"));
+    this.output = output;
     this.overflow = counters.newCounter("javasound.output.overflow");
     this.sendErrors = counters.newCounter("javasound.output.errors");
     AtomicCounter ignored = counters.newCounter("javasound.input.ignored");

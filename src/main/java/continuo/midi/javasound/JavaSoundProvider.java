@@ -65,13 +65,13 @@ public final class JavaSoundProvider implements MidiProvider {
   }
 
   @Override
-  public MidiConnection open(MidiSettings settings, MidiEventRing input, NanoClock clock)
-      throws MidiBackendException {
+  public MidiConnection open(MidiSettings settings, MidiEventRing input, MidiEventRing output,
+      NanoClock clock) throws MidiBackendException {
     MidiDevice in = settings.in() == null ? firstInput() : find(settings.in(), true);
     MidiDevice out = settings.out() == null || settings.out().equals(SYNTH)
         ? synthesizer() : find(settings.out(), false);
     try {
-      return new JavaSoundConnection(in, out, input, clock, counters);
+      return new JavaSoundConnection(in, out, input, output, clock, counters);
     } catch (Exception e) {
       if (out instanceof Synthesizer) {
         throw new MidiBackendException("the built-in synthesizer cannot open an audio output ("
