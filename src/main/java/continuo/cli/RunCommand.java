@@ -91,6 +91,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Sampler seed (default: random).")
   Long seed;
 
+  @Option(names = "--realtime", description = "Linux: run the engine thread with SCHED_FIFO and "
+      + "lock memory, when permitted (logs what it got).")
+  boolean realtime;
+
+  @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase",
+      description = "MIDI learn: the next controller you move becomes this control.")
+  String learn;
+
   @Option(names = "--seconds", description = "Stop by itself after this many seconds (0 = run "
       + "until Ctrl-C or SIGTERM; default: ${DEFAULT-VALUE}).", defaultValue = "0")
   double seconds;
@@ -118,9 +126,14 @@ final class RunCommand implements Callable<Integer> {
     long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
     long nextStatus = 0;
     LiveEngine.Phase lastPhase = null;
+    boolean learnReported = false;
     while (System.nanoTime() < end) {
       session.poll();
       LiveEngine e = session.engine();
+      if (!learnReported && e.learnedCc() >= 0) {
+        log(out, tty, "event=learned control=" + learn + " cc=" + e.learnedCc());
+        learnReported = true;
+      }
       if (tty) {
         if (System.nanoTime() >= nextStatus) {
           out.print("\r" + statusLine(session) + "\u001b[K");
@@ -216,8 +229,18 @@ final class RunCommand implements Callable<Integer> {
     if (name.isBlank() || name.contains(":")) {
       throw new UserError("--name is '" + name + "'; expected a client name without ':'");
     }
+    LiveEngine.Learn learnTarget = null;
+    if (learn != null) {
+      switch (learn) {
+        case "temperature" -> learnTarget = LiveEngine.Learn.TEMPERATURE;
+        case "panic" -> learnTarget = LiveEngine.Learn.PANIC;
+        case "end-of-phrase" -> learnTarget = LiveEngine.Learn.END_OF_PHRASE;
+        default -> throw new UserError("--learn is '" + learn
+            + "'; expected temperature, panic or end-of-phrase");
+      }
+    }
     return new LiveConfig(p, home, backend, new MidiSettings(name, inPort, out), file, record,
-        seed == null ? System.nanoTime() : seed);
+        seed == null ? System.nanoTime() : seed, realtime, learnTarget);
   }
 
   private static int channel(String option, String value) {

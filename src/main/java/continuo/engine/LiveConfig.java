@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param inputFile a MIDI file to play into the engine, or null
  * @param record where to save the jam, or null
  * @param seed sampler seed
+ * @param realtime ask Linux for SCHED_FIFO on the engine thread and locked memory
+ * @param learn a control to MIDI-learn from the next controller moved, or null
  */
 public record LiveConfig(
     Preset preset,
@@ -23,4 +25,6 @@ public record LiveConfig(
     MidiSettings midi,
     Path inputFile,
     Path record,
-    long seed) {}
+    long seed,
+    boolean realtime,
+    LiveEngine.Learn learn) {}

@@ -35,6 +35,9 @@ public final class LiveEngine implements Agent {
   /** What the engine is doing, for the status line. */
   public enum Phase { LISTENING, PLAYING }
 
+  /** Controls that {@code --learn} can assign to the next controller the player moves. */
+  public enum Learn { TEMPERATURE, PANIC, END_OF_PHRASE }
+
   private static final long MS = 1_000_000L;
   private static final long SHIFT_NANOS = TIME_SHIFT_MS * MS;
   /** Silence longer than this is told to the model as this long: nothing changes after it. */
@@ -107,6 +110,12 @@ public final class LiveEngine implements Agent {
   private final long[] soundingSince = new long[128];
   private int soundingCount;
 
+  private Learn learning;
+  private int temperatureCc;
+  private int panicCc;
+  private int endOfPhraseCc;
+  private volatile int learnedCc = -1;
+  private Learn learned;
   private volatile boolean shutdownRequested;
   private volatile boolean silent;
   private volatile long lastStepNanos;
@@ -193,6 +202,19 @@ public final class LiveEngine implements Agent {
       work++;
     }
     return work;
+  }
+
+  /**
+   * Set-up, before the engine runs: the next controller the player moves (other than 120 and 123)
+   * becomes the {@code target} control for this session.
+   */
+  public void learn(Learn target) {
+    learning = target;
+  }
+
+  /** Any thread: the controller number learned, or -1 while still learning (or not learning). */
+  public int learnedCc() {
+    return learnedCc;
   }
 
   /** Control thread: a reconnected backend may need events earlier (or later) than before. */
@@ -314,12 +336,24 @@ public final class LiveEngine implements Agent {
   }
 
   private void controlChange(long t, int cc, int value) {
-    if (cc == preset.temperatureCc()) {
+    if (learning != null && cc != MidiMessage.CC_ALL_NOTES_OFF
+        && cc != MidiMessage.CC_ALL_SOUND_OFF) {
+      switch (learning) {
+        case TEMPERATURE -> temperatureCc = cc;
+        case PANIC -> panicCc = cc;
+        case END_OF_PHRASE -> endOfPhraseCc = cc;
+      }
+      learned = learning;
+      learning = null;
+      learnedCc = cc;
+      return;
+    }
+    if (cc == temperatureCc) {
       temperature = 0.1f + 1.9f * value / 127f;
     } else if (cc == MidiMessage.CC_ALL_NOTES_OFF || cc == MidiMessage.CC_ALL_SOUND_OFF
-        || cc == preset.panicCc()) {
+        || cc == panicCc) {
       panic(t);
-    } else if (cc == preset.endOfPhraseCc() && preset.mode() == Mode.CALL_RESPONSE
+    } else if (cc == endOfPhraseCc && preset.mode() == Mode.CALL_RESPONSE
         && phase == Phase.LISTENING && heardAnything && !awaitingPlayer) {
       releasePlayerNotesInModel(t);
       startPlaying(t);
@@ -757,5 +791,9 @@ public final class LiveEngine implements Agent {
     preset = p;
     outChannel = p.outputChannel();
     temperature = (float) p.temperature();
+    // A learned controller stays learned across preset switches.
+    temperatureCc = learned == Learn.TEMPERATURE ? learnedCc : p.temperatureCc();
+    panicCc = learned == Learn.PANIC ? learnedCc : p.panicCc();
+    endOfPhraseCc = learned == Learn.END_OF_PHRASE ? learnedCc : p.endOfPhraseCc();
   }
 }

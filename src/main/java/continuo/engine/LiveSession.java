@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import continuo.schedule.Realtime;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -132,11 +134,23 @@ public final class LiveSession implements AutoCloseable {
     engine = new LiveEngine(clock, inputs, output, recordRing,
         connection.outputLeadNanos(), preset, stepper, sampler::sample, switcher,
         switchablePresets(), counters);
+    if (config.realtime()) {
+      // After the model, rings and backend exist: MCL_CURRENT locks the pages in use now.
+      String why = Realtime.lockMemory();
+      log.accept(why == null ? "event=realtime memory=locked" : "event=realtime memory=unlocked "
+          + "reason=\"" + why + "\"");
+    }
+    if (config.learn() != null) {
+      engine.learn(config.learn());
+      log.accept("event=learn control=" + config.learn().name().toLowerCase()
+          + " action=move_a_controller");
+    }
+    Agent agent = config.realtime() ? new RealtimeAgent(engine, log) : engine;
     runner = new AgentRunner(
         new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MICROSECONDS.toNanos(200)),
         t -> log.accept("event=engine_error error=\"" + t + "\""),
-        counters.newCounter("engine.runner.errors"), engine);
+        counters.newCounter("engine.runner.errors"), agent);
     AgentRunner.startOnThread(runner);
     if (fileInput != null) {
       fileInput.start(200_000_000L);
@@ -172,6 +186,31 @@ public final class LiveSession implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The engine agent, asking for SCHED_FIFO on its thread as it starts. */
+  private record RealtimeAgent(LiveEngine engine, Consumer<String> log) implements Agent {
+    @Override
+    public void onStart() {
+      String why = Realtime.fifo(70);
+      log.accept(why == null ? "event=realtime engine_thread=SCHED_FIFO priority=70"
+          : "event=realtime engine_thread=normal reason=\"" + why + "\"");
+    }
+
+    @Override
+    public int doWork() {
+      return engine.doWork();
+    }
+
+    @Override
+    public void onClose() {
+      engine.onClose();
+    }
+
+    @Override
+    public String roleName() {
+      return engine.roleName();
+    }
   }
 
   public LiveEngine engine() {

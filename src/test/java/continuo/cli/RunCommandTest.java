@@ -52,6 +52,8 @@ class RunCommandTest {
     assertTrue(err.contains("--out-channel"), err);
     assertEquals(2, run("run", "--model", "m.cmodel", "--temperature", "9"));
     assertTrue(err.contains("--temperature"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--learn", "volume"));
+    assertTrue(err.contains("--learn") && err.contains("end-of-phrase"), err);
     assertEquals(2, run("run", "--model", "m.cmodel", "--in", "file:" + dir.resolve("x.mid")));
     assertTrue(err.contains("x.mid"), err);
   }

@@ -319,6 +319,20 @@ class LiveEngineTest {
     }
   }
 
+  @Test
+  void midiLearnAssignsTheNextControllerMovedAndKeepsAllNotesOffReserved() {
+    engine();
+    engine.learn(LiveEngine.Learn.TEMPERATURE);
+    play(0xB0, MidiMessage.CC_ALL_NOTES_OFF, 0); // never learned: it always means panic
+    assertEquals(-1, engine.learnedCc());
+    play(0xB0, 74, 10);
+    assertEquals(74, engine.learnedCc());
+    play(0xB0, 74, 127);
+    assertEquals(2.0f, engine.temperature(), 1e-6, "CC 74 now sets the temperature");
+    play(0xB0, preset.temperatureCc(), 0);
+    assertEquals(2.0f, engine.temperature(), 1e-6, "the preset's controller no longer does");
+  }
+
   private static void waitFor(java.util.function.BooleanSupplier condition)
       throws InterruptedException {
     long end = System.nanoTime() + 10_000_000_000L;
