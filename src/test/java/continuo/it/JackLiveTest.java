@@ -170,6 +170,38 @@ class JackLiveTest {
     }
   }
 
+  @Test
+  void portsListsTheJackPortsOfARunningContinuoAndTheSynthesizer() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 32, 1, 3), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      ProcessBuilder run = new ProcessBuilder(JackServer.continuoCommand(home, "run", "--backend",
+          "jack", "--name", "continuo-ports", "--model", home.resolve("m.cmodel").toString(),
+          "--seconds", "20"));
+      run.environment().putAll(jack.environment());
+      Path runLog = home.resolve("ports-run.log");
+      Process continuo = run.redirectErrorStream(true).redirectOutput(runLog.toFile()).start();
+      try {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!Files.readString(runLog).contains("event=ready") && System.nanoTime() < end) {
+          Thread.sleep(50);
+        }
+        ProcessBuilder ports = new ProcessBuilder(JackServer.continuoCommand(home, "ports"));
+        ports.environment().putAll(jack.environment());
+        Process p = ports.redirectErrorStream(true).start();
+        String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), listing);
+        assertTrue(listing.contains("continuo-ports:midi_out") && listing.contains("continuo-ports:midi_in"),
+            listing);
+        assertTrue(listing.contains("javasound:") && listing.contains("synth"), listing);
+      } finally {
+        continuo.destroy();
+        continuo.waitFor(15, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   /** One continuo process and one external client on a JACK server. */
   private final class Session {
     final JackServer jack;
