@@ -8,5 +8,7 @@ final class Subcommands {
 
   static void register(CommandLine cli) {
     // One line per subcommand, alphabetical.
+    cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new ScoreCommand());
   }
 }
