@@ -131,9 +131,12 @@ public final class ModelFile {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    // Not Files.createTempFile: its 0600 permissions would carry over to the model file.
+    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + System.nanoTime() + ".tmp");
     try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp,
+              java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16);
           ZipOutputStream zip = new ZipOutputStream(os)) {
         put(zip, CONFIG_ENTRY);
         zip.write(configJson(c));

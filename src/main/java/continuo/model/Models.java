@@ -19,6 +19,21 @@ public final class Models {
     return VECTOR ? new VectorStepper(weights) : new PlainStepper(weights);
   }
 
+  /**
+   * Runs {@code steps} steps on a scratch state so that the JIT compiles the step before it is
+   * needed in real time: until then the Vector API path is slow and allocates. Call it at load
+   * time, off the real-time thread's deadline; a few thousand steps suffice.
+   */
+  public static void warmUp(LstmStepper stepper, int steps) {
+    LstmState scratch = stepper.newState();
+    float[] logits = new float[stepper.config().vocabSize()];
+    int token = 0;
+    for (int i = 0; i < steps; i++) {
+      stepper.step(scratch, token, logits);
+      token = (token * 31 + 7) % logits.length;
+    }
+  }
+
   /** Whether the Vector API can be used in this JVM. */
   public static boolean vectorApiAvailable() {
     return VECTOR;

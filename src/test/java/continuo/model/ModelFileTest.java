@@ -272,6 +272,17 @@ class ModelFileTest {
   }
 
   @Test
+  void writtenFilesAreReadableByOthersLikeAnyFileTheUserCreates() throws Exception {
+    Path file = good();
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertTrue(Files.getPosixFilePermissions(file)
+          .contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ));
+      Path plain = Files.createFile(dir.resolve("plain.txt"));
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+    }
+  }
+
+  @Test
   void aFailedLoadLeavesAWorkingFileUntouchedWhenWriting() throws Exception {
     Path file = good();
     byte[] before = Files.readAllBytes(file);
