@@ -391,14 +391,16 @@ public final class LiveEngine implements Agent {
   private void feedTime(long t) {
     long dt = t - lastEventNanos;
     if (dt > 0) {
-      long steps = Math.min(MAX_GAP_STEPS, (dt + SHIFT_NANOS / 2) / SHIFT_NANOS);
-      while (steps > 0) {
-        int s = (int) Math.min(TIME_SHIFT_STEPS, steps);
-        feed(PerformanceEncoding.timeShift(s));
-        steps -= s;
+      for (long steps = shiftSteps(dt); steps > 0; steps -= TIME_SHIFT_STEPS) {
+        feed(PerformanceEncoding.timeShift((int) Math.min(TIME_SHIFT_STEPS, steps)));
       }
       lastEventNanos = t;
     }
+  }
+
+  /** A gap in 10 ms TIME_SHIFT steps, rounded, capped at {@link #MAX_GAP_STEPS}. */
+  private static long shiftSteps(long gapNanos) {
+    return gapNanos <= 0 ? 0 : Math.min(MAX_GAP_STEPS, (gapNanos + SHIFT_NANOS / 2) / SHIFT_NANOS);
   }
 
   private void feed(int token) {
@@ -440,12 +442,9 @@ public final class LiveEngine implements Agent {
     System.arraycopy(liveLogits, 0, genLogits, 0, VOCAB_SIZE);
     // Tell the look-ahead state about the pause that led here.
     genNanos = lastEventNanos;
-    long dt = now - lastEventNanos;
-    long steps = Math.min(MAX_GAP_STEPS, Math.max(0, (dt + SHIFT_NANOS / 2) / SHIFT_NANOS));
-    while (steps > 0) {
+    for (long steps = shiftSteps(now - lastEventNanos); steps > 0; steps -= TIME_SHIFT_STEPS) {
       int s = (int) Math.min(TIME_SHIFT_STEPS, steps);
       stepper.step(gen, PerformanceEncoding.timeShift(s), genLogits);
-      steps -= s;
       genNanos += s * SHIFT_NANOS;
     }
     // The first answer note can be no earlier than the backend can still place it exactly.
@@ -490,21 +489,29 @@ public final class LiveEngine implements Agent {
       if (sounding[p]) {
         // The model heard this note start; tell it the note stopped, as the listener hears it.
         feed(PerformanceEncoding.noteOff(p));
-        noteOff(Math.max(now + outputLead, soundingSince[p]), p);
       }
     }
+    releaseSounding(now);
     phase = Phase.LISTENING;
     awaitingPlayer = true;
   }
 
-  /** Stops without asking the model anything (it may be what failed) and releases every note. */
-  private void releaseAfterError(long now) {
-    schedule.clear();
+  /**
+   * Turns off every note continuo has on, as soon as the backend can place it, and never before
+   * its note-on (which may have been handed to the backend slightly ahead of time).
+   */
+  private void releaseSounding(long now) {
     for (int p = 0; p < 128; p++) {
       if (sounding[p]) {
         noteOff(Math.max(now + outputLead, soundingSince[p]), p);
       }
     }
+  }
+
+  /** Stops without asking the model anything (it may be what failed) and releases every note. */
+  private void releaseAfterError(long now) {
+    schedule.clear();
+    releaseSounding(now);
     heardSlot = -1;
     phase = Phase.LISTENING;
     awaitingPlayer = true;
@@ -529,11 +536,7 @@ public final class LiveEngine implements Agent {
 
   private void panic(long now) {
     stopPlaying(now);
-    for (int p = 0; p < 128; p++) {
-      if (sounding[p]) {
-        noteOff(Math.max(now + outputLead, soundingSince[p]), p);
-      }
-    }
+    releaseSounding(now);
     output.offer(now + outputLead, MidiMessage.of(MidiMessage.CONTROL_CHANGE, outChannel,
         MidiMessage.CC_ALL_NOTES_OFF, 0));
     releaseThru(now);
@@ -552,11 +555,7 @@ public final class LiveEngine implements Agent {
 
   private void silenceAll(long now) {
     stopPlaying(now);
-    for (int p = 0; p < 128; p++) {
-      if (sounding[p]) {
-        noteOff(Math.max(now + outputLead, soundingSince[p]), p);
-      }
-    }
+    releaseSounding(now);
     releaseThru(now);
   }
 

@@ -1,10 +1,10 @@
 package continuo.midi;
 
+import continuo.schedule.PreciseWait;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MetaMessage;
 import javax.sound.midi.MidiEvent;
@@ -70,13 +70,8 @@ public final class FileInput implements AutoCloseable {
     long start = clock.nanoTime() + delayNanos;
     for (int i = 0; i < messages.length && running; i++) {
       long due = start + micros[i] * 1_000;
-      long wait;
-      while (running && (wait = due - clock.nanoTime()) > 0) {
-        if (wait > 200_000) {
-          LockSupport.parkNanos(wait - 200_000);
-        } else {
-          Thread.onSpinWait();
-        }
+      while (running && !PreciseWait.until(clock, due, 10_000_000L)) {
+        // re-check running at least every 10 ms, so close() is prompt
       }
       ring.offer(due, messages[i]);
     }

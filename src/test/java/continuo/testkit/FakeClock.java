@@ -4,7 +4,7 @@ import org.agrona.concurrent.NanoClock;
 
 /** A clock that only moves when the test says so. */
 public final class FakeClock implements NanoClock {
-  private long now = 1_000_000_000L;
+  private volatile long now = 1_000_000_000L;
 
   @Override
   public long nanoTime() {

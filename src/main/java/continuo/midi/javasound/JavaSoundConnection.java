@@ -6,6 +6,7 @@ import continuo.midi.MidiEventRing;
 import continuo.midi.MidiHandler;
 import continuo.midi.MidiMessage;
 import continuo.schedule.EventHeap;
+import continuo.schedule.PreciseWait;
 import java.util.concurrent.locks.LockSupport;
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MidiDevice;
@@ -22,8 +23,6 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Java Sound receivers play on arrival.
  */
 final class JavaSoundConnection implements MidiConnection {
-  private static final long SPIN_NANOS = 200_000;
-
   private final MidiDevice inDevice;
   private final MidiDevice outDevice;
   private final Transmitter transmitter;
@@ -87,14 +86,12 @@ final class JavaSoundConnection implements MidiConnection {
         send(pending.peekMessage());
         pending.poll();
       }
-      long wait = pending.isEmpty() ? 1_000_000 : Math.min(1_000_000, pending.peekTime() - now);
-      if (!running && wait > 0 && pending.isEmpty()) {
-        continue;
-      }
-      if (wait > SPIN_NANOS) {
-        LockSupport.parkNanos(wait - SPIN_NANOS);
+      if (pending.isEmpty()) {
+        if (running) {
+          LockSupport.parkNanos(1_000_000); // look at the ring again within a millisecond
+        }
       } else {
-        Thread.onSpinWait();
+        PreciseWait.until(clock, pending.peekTime(), 1_000_000);
       }
     }
   }
