@@ -567,7 +567,8 @@ public final class LiveEngine implements Agent {
     }
     int done = 0;
     long horizon = now + preset.lookaheadMs() * MS;
-    while (done < TOKENS_PER_WORK && genNanos < horizon && schedule.size() < MAX_PENDING) {
+    while (done < TOKENS_PER_WORK && genNanos < horizon && schedule.size() < MAX_PENDING
+        && !releaseDue(clock.nanoTime())) {
       if (genNanos >= answerEndNanos) {
         endAnswer();
         return done + 1;
@@ -684,9 +685,14 @@ public final class LiveEngine implements Agent {
 
   // ---------------------------------------------------------------- output
 
+  /** True when a scheduled event must go to the backend now; generation waits for it. */
+  private boolean releaseDue(long now) {
+    return !schedule.isEmpty() && schedule.peekTime() - outputLead <= now + RELEASE_MARGIN_NANOS;
+  }
+
   private int release(long now) {
     int n = 0;
-    while (!schedule.isEmpty() && schedule.peekTime() - outputLead <= now + RELEASE_MARGIN_NANOS) {
+    while (releaseDue(now)) {
       long t = schedule.peekTime();
       int e = schedule.peekMessage();
       schedule.poll();

@@ -123,7 +123,9 @@ final class JavaSoundConnection implements MidiConnection {
 
   @Override
   public long outputLeadNanos() {
-    return 0;
+    // The output thread sends each event at its time itself; handing events over a little early
+    // keeps a slow model step on the engine thread from making them late.
+    return 2_000_000;
   }
 
   @Override
