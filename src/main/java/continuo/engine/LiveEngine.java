@@ -182,8 +182,7 @@ public final class LiveEngine implements Agent {
     try {
       long now = clock.nanoTime();
       if (shutdownRequested) {
-        silenceAll(now);
-        silent = true;
+        silenceSafely(now);
         return 1;
       }
       for (MidiEventRing input : inputs) {
@@ -226,9 +225,20 @@ public final class LiveEngine implements Agent {
   @Override
   public void onClose() {
     if (!silent) {
-      silenceAll(clock.nanoTime());
-      silent = true;
+      silenceSafely(clock.nanoTime());
     }
+  }
+
+  /** Releases everything even when the model is what fails: shutdown must always end silent. */
+  private void silenceSafely(long now) {
+    try {
+      silenceAll(now);
+    } catch (RuntimeException e) {
+      errors.increment();
+      releaseAfterError(now);
+      releaseThru(now);
+    }
+    silent = true;
   }
 
   /** Any thread: ask the engine to release every note and fall silent (shutdown). */

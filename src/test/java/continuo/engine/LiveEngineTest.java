@@ -257,6 +257,19 @@ class LiveEngineTest {
   }
 
   @Test
+  void shutdownReleasesEveryNoteEvenWhenTheModelFails() {
+    preset = preset.withTiming(100, 0, true);
+    phrase();
+    play(0x90, 50, 100); // a held thru note
+    run(400);
+    model.failing = true;
+    engine.requestShutdown();
+    engine.doWork();
+    assertTrue(engine.isSilent());
+    assertEquals(List.of(), out.sounding());
+  }
+
+  @Test
   void notesOnOtherChannelsAreIgnoredWhenAChannelIsSet() {
     preset = preset.withChannels(2, 1).withTiming(100, 0, false);
     engine();

@@ -58,6 +58,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final int bufferSize;
 
   private volatile boolean alive = true;
+  private boolean closed;
   private volatile long cycles;
   private boolean anchored;
   private long anchorFrame;
@@ -256,7 +257,11 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     long deadline = System.nanoTime() + 1_000_000_000L;
     long start = cycles;
     // Let the callback play what is queued (the final note-offs) before the ports go away.
