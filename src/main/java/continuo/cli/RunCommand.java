@@ -3,7 +3,12 @@ package continuo.cli;
 import continuo.engine.LiveConfig;
 import continuo.engine.LiveEngine;
 import continuo.engine.LiveSession;
+import continuo.metrics.Counters;
 import continuo.midi.FileInput;
+import continuo.midi.MidiConnection;
+import continuo.midi.MidiEventRing;
+import continuo.midi.MidiProvider;
+import continuo.midi.MidiProviders;
 import continuo.midi.MidiBackendException;
 import continuo.midi.MidiSettings;
 import continuo.model.ModelFormatException;
@@ -18,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,6 +101,10 @@ final class RunCommand implements Callable<Integer> {
       + "lock memory, when permitted (logs what it got).")
   boolean realtime;
 
+  @Option(names = "--passthrough", description = "Latency measurement: no model; JACK copies "
+      + "midi_in to midi_out at the same frame, for an external round-trip measurement.")
+  boolean passthrough;
+
   @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase",
       description = "MIDI learn: the next controller you move becomes this control.")
   String learn;
@@ -105,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (passthrough) {
+      return passThrough();
+    }
     LiveConfig config = config();
     PrintStream out = System.out;
     boolean tty = System.console() != null;
@@ -155,6 +168,38 @@ final class RunCommand implements Callable<Integer> {
       out.println();
     }
     session.stop();
+    return 0;
+  }
+
+  /** The JACK backend alone, echoing input to output inside its process callback. */
+  private int passThrough() throws Exception {
+    if (backend.equals("javasound")) {
+      throw new UserError("--passthrough measures the JACK backend; use --backend jack or auto");
+    }
+    Counters counters = new Counters();
+    MidiProvider jack = new MidiProviders(counters).select("jack");
+    MidiConnection c;
+    try {
+      c = jack.open(new MidiSettings(name, in, out, true),
+          new MidiEventRing(1024, counters.newCounter("input.dropped")),
+          new MidiEventRing(1024, counters.newCounter("output.dropped")),
+          SystemNanoClock.INSTANCE);
+    } catch (MidiBackendException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    boolean tty = System.console() != null;
+    log(System.out, tty, "event=ready mode=passthrough " + c.describe());
+    Thread hook = new Thread(() -> {
+      c.close();
+      Runtime.getRuntime().halt(0);
+    }, "continuo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+    while (System.nanoTime() < end) {
+      LockSupport.parkNanos(20_000_000L);
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    c.close();
     return 0;
   }
 

@@ -202,6 +202,50 @@ class JackLiveTest {
     }
   }
 
+  @Test
+  void passThroughEchoesEveryMessageForRoundTripMeasurement() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    try (JackServer jack = new JackServer()) {
+      ProcessBuilder run = new ProcessBuilder(JackServer.continuoCommand(home, "run",
+          "--passthrough", "--name", "continuo-pt", "--seconds", "30"));
+      run.environment().putAll(jack.environment());
+      Path runLog = home.resolve("pt.log");
+      Process continuo = run.redirectErrorStream(true).redirectOutput(runLog.toFile()).start();
+      try {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!Files.readString(runLog).contains("event=ready") && System.nanoTime() < end) {
+          Thread.sleep(50);
+        }
+        Path script = home.resolve("jack_roundtrip.py");
+        try (InputStream in = JackLiveTest.class.getResourceAsStream(
+            "/continuo/it/jack_roundtrip.py")) {
+          Files.copy(in, script);
+        }
+        ProcessBuilder cb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--client",
+            "continuo-pt", "--count", "40");
+        cb.environment().putAll(jack.environment());
+        Process client = cb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(client.waitFor(60, TimeUnit.SECONDS));
+        JsonNode trips = new ObjectMapper().readTree(out).get("round_trip_ms");
+        List<Double> ms = new ArrayList<>();
+        for (JsonNode t : trips) {
+          assertTrue(!t.isNull(), "every message comes back: " + out);
+          ms.add(t.asDouble());
+        }
+        assertEquals(80, ms.size());
+        ms.sort(Double::compare);
+        // Reported, not asserted: wall-clock figures belong in the benchmarks.
+        System.out.printf("JACK pass-through round trip (256 frames at 48 kHz = 5.33 ms period): "
+            + "median %.2f ms, p99 %.2f ms, max %.2f ms%n", ms.get(ms.size() / 2),
+            ms.get((int) Math.ceil(ms.size() * 0.99) - 1), ms.get(ms.size() - 1));
+      } finally {
+        continuo.destroy();
+        continuo.waitFor(15, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   /** One continuo process and one external client on a JACK server. */
   private final class Session {
     final JackServer jack;

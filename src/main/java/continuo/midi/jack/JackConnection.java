@@ -54,6 +54,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final JackClient client;
   private final JackPort inPort;
   private final JackPort outPort;
+  private final boolean passThrough;
   private final int sampleRate;
   private final int bufferSize;
 
@@ -71,6 +72,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     this.clock = clock;
     this.input = input;
     this.output = output;
+    this.passThrough = settings.passThrough();
     this.skippedInput = counters.newCounter("jack.input.skipped");
     this.lateOutput = counters.newCounter("jack.output.late");
     this.callbackErrors = counters.newCounter("jack.callback.errors");
@@ -150,8 +152,12 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
         anchorNanos = now;
         anchored = true;
       }
-      readInput();
-      writeOutput();
+      if (passThrough) {
+        passThrough();
+      } else {
+        readInput();
+        writeOutput();
+      }
       cycles++;
     } catch (Throwable t) {
       callbackErrors.increment();
@@ -170,6 +176,20 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       return t;
     }
     return null;
+  }
+
+  /** Pass-through: every input event leaves on the output at its frame offset in this period. */
+  private void passThrough() throws JackException {
+    JackMidi.clearBuffer(outPort);
+    int n = JackMidi.getEventCount(inPort);
+    for (int i = 0; i < n; i++) {
+      JackMidi.eventGet(event, inPort, i);
+      int size = event.size();
+      if (size >= 1 && size <= 3) {
+        event.read(inBytes);
+        JackMidi.eventWrite(outPort, event.time(), inBytes, size);
+      }
+    }
   }
 
   private void readInput() throws JackException {
