@@ -100,7 +100,6 @@ public record Preset(
   public static Preset forModel(Path modelFile) {
     String file = modelFile.getFileName().toString();
     String n = file.endsWith(".cmodel") ? file.substring(0, file.length() - 7) : file;
-    return new Preset(n, modelFile, 0.9, 1.0, 21, -1, OMNI, 1, Mode.DUET, 600, 0, -1, 250, 8,
-        4000, 0, 50, false, -1);
+    return Presets.defaults(n, modelFile);
   }
 }

@@ -108,9 +108,22 @@ public final class Presets {
             + String.join(", ", new TreeSet<>(KEYS)));
       }
     }
-    Map<String, Object> v = toml.toMap();
-    Reader r = new Reader(file, v);
     String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
+    return fromValues(file, stem, toml.toMap());
+  }
+
+  /** Every key at its default, playing {@code model}: what {@code --model} without a preset gets. */
+  static Preset defaults(String name, Path model) {
+    try {
+      return fromValues(Path.of("(defaults)"), name, Map.of("model", model.toString()));
+    } catch (PresetException e) {
+      throw new IllegalStateException("the preset defaults are invalid", e);
+    }
+  }
+
+  private static Preset fromValues(Path file, String stem, Map<String, Object> v)
+      throws PresetException {
+    Reader r = new Reader(file, v);
     String name = r.string("name", stem);
     String model = r.string("model", null);
     if (model == null) {

@@ -35,7 +35,14 @@ class LiveEngineTest {
   private final ArgmaxSampler sampler = new ArgmaxSampler();
   private final continuo.midi.MidiHandler discard = (t, m) -> { };
 
-  private Preset preset = Preset.forModel(Path.of("scripted.cmodel"));
+  private Preset preset = temperatureCc(Preset.forModel(Path.of("scripted.cmodel")), 21);
+
+  private static Preset temperatureCc(Preset p, int cc) {
+    return new Preset(p.name(), p.model(), p.temperature(), p.topP(), cc, p.program(),
+        p.inputChannel(), p.outputChannel(), p.mode(), p.responseGapMs(), p.responseLengthMs(),
+        p.endOfPhraseCc(), p.lookaheadMs(), p.maxPolyphony(), p.maxNoteLengthMs(),
+        p.latencyOffsetMs(), p.dropLateMs(), p.thru(), p.panicCc());
+  }
   private ScriptedStepper model = new ScriptedStepper(MELODY);
   private LiveEngine engine;
 

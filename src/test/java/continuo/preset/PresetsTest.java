@@ -47,6 +47,12 @@ class PresetsTest {
   }
 
   @Test
+  void aBareModelGetsTheSameDefaultsAsAnEmptyPresetFile() throws Exception {
+    Preset file = Presets.load(write("m.toml", "model = \"m.cmodel\"\n"));
+    assertEquals(file, Preset.forModel(Path.of("m.cmodel")));
+  }
+
+  @Test
   void anIntegerTemperatureIsAccepted() throws Exception {
     assertEquals(1.0, Presets.load(write("t.toml", "model = \"m\"\ntemperature = 1\n"))
         .temperature(), 0);
