@@ -136,6 +136,25 @@ final class RunCommand implements Callable<Integer> {
       Runtime.getRuntime().halt(0);
     }, "continuo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      play(session, out, tty);
+    } finally {
+      // An error here must not exit through the hook's status 0; a normal end stops the session.
+      boolean shuttingDown = false;
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        shuttingDown = true;
+      }
+      if (!shuttingDown) {
+        session.stop();
+      }
+    }
+    return 0;
+  }
+
+  /** Control thread until --seconds pass (or forever): status, recorder, reconnection. */
+  private void play(LiveSession session, PrintStream out, boolean tty) {
     long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
     long nextStatus = 0;
     LiveEngine.Phase lastPhase = null;
@@ -149,8 +168,10 @@ final class RunCommand implements Callable<Integer> {
       }
       if (tty) {
         if (System.nanoTime() >= nextStatus) {
-          out.print("\r" + statusLine(session) + "\u001b[K");
-          out.flush();
+          synchronized (out) {
+            out.print("\r" + statusLine(session) + "\u001b[K");
+            out.flush();
+          }
           nextStatus = System.nanoTime() + 200_000_000L;
         }
       } else if (e.phase() != lastPhase) {
@@ -159,16 +180,9 @@ final class RunCommand implements Callable<Integer> {
       }
       LockSupport.parkNanos(20_000_000L);
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      return 0;
-    }
     if (tty) {
       out.println();
     }
-    session.stop();
-    return 0;
   }
 
   /** The JACK backend alone, echoing input to output inside its process callback. */
