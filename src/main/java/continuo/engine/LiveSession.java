@@ -8,7 +8,6 @@ import continuo.midi.MidiConnection;
 import continuo.midi.MidiEventRing;
 import continuo.midi.MidiProvider;
 import continuo.midi.MidiProviders;
-import continuo.model.LstmState;
 import continuo.model.LstmStepper;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
@@ -39,6 +38,12 @@ import org.agrona.concurrent.SystemNanoClock;
  * plays those note-offs, then everything closes.
  */
 public final class LiveSession implements AutoCloseable {
+  /**
+   * Steps run before a model plays: until the JIT has compiled the Vector API step it is slow and
+   * allocates (measured: 5,000 steps make the live loop allocation free).
+   */
+  static final int WARM_UP_STEPS = 5_000;
+
   private final Counters counters = new Counters();
   private final NanoClock clock = SystemNanoClock.INSTANCE;
   private final Consumer<String> log;
@@ -97,7 +102,7 @@ public final class LiveSession implements AutoCloseable {
     long t0 = System.nanoTime();
     Preset preset = config.preset();
     LstmStepper stepper = loadModel(preset, config.home());
-    warmUp(stepper);
+    Models.warmUp(stepper, WARM_UP_STEPS);
     log.accept(String.format("event=model_loaded preset=%s model=%s hidden=%d layers=%d ms=%d",
         preset.name(), preset.modelPath(config.home()), stepper.config().hiddenSize(),
         stepper.config().layers(), (System.nanoTime() - t0) / 1_000_000));
@@ -126,7 +131,11 @@ public final class LiveSession implements AutoCloseable {
     connection = provider.open(config.midi(), input, output, clock);
     log.accept("event=midi_open " + connection.describe());
 
-    switcher = new PresetSwitcher(p -> loadModel(p, config.home()),
+    switcher = new PresetSwitcher(p -> {
+      LstmStepper s = loadModel(p, config.home());
+      Models.warmUp(s, WARM_UP_STEPS);
+      return s;
+    },
         line -> log.accept("event=preset_switch message=\"" + line + "\""));
     MidiEventRing[] inputs = fileRing == null ? new MidiEventRing[] {input}
         : new MidiEventRing[] {input, fileRing};
@@ -161,15 +170,6 @@ public final class LiveSession implements AutoCloseable {
         "event=ready preset=%s mode=%s temperature=%.2f backend=%s startup_ms=%d",
         preset.name(), preset.mode(), preset.temperature(), backendName,
         (System.nanoTime() - t0) / 1_000_000));
-  }
-
-  /** The first steps of a model run interpreted; do them before a player is listening. */
-  private static void warmUp(LstmStepper stepper) {
-    LstmState s = stepper.newState();
-    float[] logits = new float[stepper.config().vocabSize()];
-    for (int i = 0; i < 400; i++) {
-      stepper.step(s, i % PerformanceEncoding.VOCAB_SIZE, logits);
-    }
   }
 
   /** The presets a Program Change can select; bad ones are reported and left out. */

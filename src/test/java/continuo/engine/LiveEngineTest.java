@@ -365,6 +365,32 @@ class LiveEngineTest {
     }
   }
 
+  @Test
+  void aRealModelAndSamplerPlayWithoutAllocatingEither() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    continuo.model.LstmStepper real =
+        continuo.model.Models.stepper(continuo.model.RandomModels.create(32, 128, 2, 3));
+    continuo.sample.Sampler sampling = new continuo.sample.Sampler(3, 388);
+    engine = new LiveEngine(clock, input, out.ring, 0, preset.withTiming(50, 0, false), real,
+        sampling::sample, null, List.of(), counters);
+    // What continuo run does at load time: let the JIT compile the Vector API step first.
+    continuo.model.Models.warmUp(real, 5_000);
+    for (int i = 0; i < 30; i++) {
+      phrase();
+      run(1_000);
+      out.ring.drain(discard);
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 5; i++) {
+      phrase();
+      run(1_000);
+      out.ring.drain(discard);
+    }
+    assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before,
+        "bytes allocated by 5 phrases and answers with the real stepper and sampler");
+  }
+
   private long countersValue(String label) {
     String s = counters.summary();
     for (String kv : s.split(" ")) {
