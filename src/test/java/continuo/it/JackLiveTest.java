@@ -77,7 +77,7 @@ class JackLiveTest {
       }
       assertTrue(r.log.contains("preset=b") && r.log.contains("temperature=0.10"),
           "the temperature CC set 0.1; log:\n" + r.log);
-      assertEquals(List.of(), r.stuckNotes());
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
     }
   }
 
@@ -157,7 +157,7 @@ class JackLiveTest {
     try (JackServer jack = new JackServer()) {
       Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-rc",
           "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "9"),
-          List.of("--client", "continuo-rc", "--listen", "2", "--tail", "1"));
+          List.of("--client", "continuo-rc", "--listen", "2", "--tail", "2"));
       s.beforeClient = () -> {
         jack.restart();
         return "event=midi_reconnected";
@@ -166,7 +166,7 @@ class JackLiveTest {
       assertTrue(r.log.contains("event=midi_lost"), r.log);
       assertEquals(0, r.exitCode, r.log);
       assertTrue(!r.noteOns().isEmpty(), "answers after the restart; log:\n" + r.log);
-      assertEquals(List.of(), r.stuckNotes());
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
     }
   }
 

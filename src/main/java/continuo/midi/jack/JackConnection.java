@@ -226,12 +226,14 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
         offset = 0;
       }
       int msg = pending.peekMessage();
-      pending.poll();
       int len = MidiMessage.length(msg);
       outBytes[0] = (byte) MidiMessage.status(msg);
       outBytes[1] = (byte) MidiMessage.data1(msg);
       outBytes[2] = (byte) MidiMessage.data2(msg);
+      // Written first, removed after: when the period's buffer is full the write throws and the
+      // event (perhaps a note-off) stays queued for the next period instead of being lost.
       JackMidi.eventWrite(outPort, (int) offset, outBytes, len);
+      pending.poll();
     }
   }
 
