@@ -40,7 +40,7 @@ class JackLiveTest {
     try (JackServer jack = new JackServer()) {
       Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-it",
           "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "7",
-          "--mode", "duet"), List.of("--client", "continuo-it", "--listen", "3", "--tail", "2"));
+          "--mode", "duet"), List.of("--client", "continuo-it", "--listen", "3", "--tail", "0.5"));
       Result r = s.run();
       assertTrue(r.log.contains("event=ready"), r.log);
       assertEquals(0, r.exitCode, "exit code after SIGTERM; log:\n" + r.log);
@@ -66,7 +66,7 @@ class JackLiveTest {
       Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-pc",
           "--preset", "a", "--seed", "3"),
           List.of("--client", "continuo-pc", "--program", "5", "--cc", "21:0", "--listen", "3",
-              "--tail", "2"));
+              "--tail", "0.5"));
       Result r = s.run();
       assertEquals(0, r.exitCode, r.log);
       assertTrue(r.log.contains("preset 'b' loaded"), r.log);
@@ -157,7 +157,7 @@ class JackLiveTest {
     try (JackServer jack = new JackServer()) {
       Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-rc",
           "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "9"),
-          List.of("--client", "continuo-rc", "--listen", "2", "--tail", "2"));
+          List.of("--client", "continuo-rc", "--listen", "2", "--tail", "0.5"));
       s.beforeClient = () -> {
         jack.restart();
         return "event=midi_reconnected";

@@ -3,7 +3,7 @@
 Plays a phrase into CLIENT:midi_in, records everything CLIENT:midi_out sends, and reports it as
 one JSON line. Protocol on stdout: "ready" once connected, "phrase-done" after the phrase, then
 (after --listen seconds) "stop-now" so the test can SIGTERM continuo; the script keeps recording
-for --tail seconds and prints {"messages": [[t, status, d1, d2], ...]}.
+until continuo's ports are gone and --tail seconds more, and prints {"messages": [[t, status, d1, d2], ...]}.
 Extra control messages: --cc N:V sends a control change after the phrase, --program P sends a
 program change before it.
 """
@@ -72,6 +72,14 @@ for _ in range(args.phrases):
 print("phrase-done %.3f" % (time.monotonic() - t0), flush=True)
 time.sleep(args.listen)
 print("stop-now", flush=True)
+# continuo closes its ports only after its last note-offs went out: wait for that (up to 15 s),
+# then --tail more seconds, so a slow shutdown on a busy machine is not mistaken for a stuck note.
+deadline = time.monotonic() + 15
+while time.monotonic() < deadline:
+    ports_now = subprocess.run(["jack_lsp"], capture_output=True, text=True).stdout
+    if args.client + ":midi_out" not in ports_now:
+        break
+    time.sleep(0.1)
 time.sleep(args.tail)
 print(json.dumps({"messages": received}), flush=True)
 inport.close()
