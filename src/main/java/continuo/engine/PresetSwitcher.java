@@ -5,6 +5,7 @@ import continuo.model.LstmStepper;
 import continuo.preset.Preset;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -30,7 +31,10 @@ public final class PresetSwitcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  /** {@code report} receives one line per load or failure, on the switcher's thread. */
+  /**
+   * {@code loader} checks that a model fits the live engine (see {@link LiveSession#loadModel});
+   * {@code report} receives one line per load or failure, on the switcher's thread.
+   */
   public PresetSwitcher(ModelLoader loader, Consumer<String> report) {
     this.loader = loader;
     this.report = report;
@@ -62,7 +66,7 @@ public final class PresetSwitcher implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        Request r = requests.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Request r = requests.poll(50, TimeUnit.MILLISECONDS);
         LstmStepper old;
         while ((old = retired.poll()) != null) {
           old.close();
@@ -86,13 +90,6 @@ public final class PresetSwitcher implements AutoCloseable {
     } catch (Exception e) {
       report.accept("preset '" + r.preset().name() + "' not loaded, keeping the current one: "
           + e.getMessage());
-      return;
-    }
-    if (stepper.config().vocabSize() != continuo.encoding.PerformanceEncoding.VOCAB_SIZE) {
-      report.accept("preset '" + r.preset().name() + "' not loaded: its model has vocabulary "
-          + stepper.config().vocabSize() + ", expected the performance encoding's "
-          + continuo.encoding.PerformanceEncoding.VOCAB_SIZE);
-      stepper.close();
       return;
     }
     LstmState state = stepper.newState();

@@ -65,7 +65,7 @@ public final class MidiEventRing {
     return ring.size() == 0;
   }
 
-  private void forward(int type, org.agrona.MutableDirectBuffer buffer, int index, int length) {
+  private void forward(int type, MutableDirectBuffer buffer, int index, int length) {
     target.onMidi(buffer.getLong(index), buffer.getInt(index + 8));
   }
 }
