@@ -283,7 +283,7 @@ class ModelFileTest {
   }
 
   @Test
-  void aFailedLoadLeavesAWorkingFileUntouchedWhenWriting() throws Exception {
+  void rewritingAModelLeavesNoTemporaryFilesBehind() throws Exception {
     Path file = good();
     byte[] before = Files.readAllBytes(file);
     LstmWeights w = RandomModels.create(4, 8, 2, 3);
