@@ -8,5 +8,9 @@ final class Subcommands {
 
   static void register(CommandLine cli) {
     // One line per subcommand, alphabetical.
+    cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new PortsCommand());
+    cli.addSubcommand(new RunCommand());
+    cli.addSubcommand(new ScoreCommand());
   }
 }

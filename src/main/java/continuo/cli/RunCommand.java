@@ -1,0 +1,317 @@
+package continuo.cli;
+
+import continuo.engine.LiveConfig;
+import continuo.engine.LiveEngine;
+import continuo.engine.LiveSession;
+import continuo.metrics.Counters;
+import continuo.midi.FileInput;
+import continuo.midi.MidiConnection;
+import continuo.midi.MidiEventRing;
+import continuo.midi.MidiProvider;
+import continuo.midi.MidiProviders;
+import continuo.midi.MidiBackendException;
+import continuo.midi.MidiSettings;
+import continuo.model.ModelFormatException;
+import continuo.preset.Mode;
+import continuo.preset.Preset;
+import continuo.preset.PresetException;
+import continuo.preset.Presets;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.SystemNanoClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code continuo run}: the live instrument. Parses, builds a {@link LiveConfig}, runs it. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Listens on MIDI, feeds every note into the model as it is played, and answers in time.",
+      "Stops on Ctrl-C or SIGTERM after turning off every note it played."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--preset", paramLabel = "NAME|FILE",
+      description = "Preset name (presets/NAME.toml) or .toml file. Default: folk, unless --model.")
+  String preset;
+
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "Model file (.cmodel) to play instead of the preset's model.")
+  Path model;
+
+  @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|jack|javasound",
+      description = "MIDI backend; auto picks JACK when a JACK server runs, else Java Sound "
+          + "(default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--in", paramLabel = "PORT|file:FILE.mid",
+      description = "Input: a port name substring to connect (see `continuo ports`), or "
+          + "file:phrase.mid to play a MIDI file in as if a player played it.")
+  String in;
+
+  @Option(names = "--out", paramLabel = "PORT|synth",
+      description = "Output: a port name substring; with Java Sound the default is the built-in "
+          + "synthesizer (synth).")
+  String out;
+
+  @Option(names = "--name", defaultValue = "continuo",
+      description = "Client name other programs see (JACK: NAME:midi_in, NAME:midi_out; "
+          + "default: ${DEFAULT-VALUE}).")
+  String name;
+
+  @Option(names = "--mode", paramLabel = "duet|call-response",
+      description = "Turn taking; overrides the preset.")
+  String mode;
+
+  @Option(names = "--temperature", description = "Sampling temperature 0.0..4.0; overrides the "
+      + "preset (the preset's temperature CC still changes it live).")
+  Double temperature;
+
+  @Option(names = "--gap-ms", description = "Pause (ms) before continuo answers; overrides the "
+      + "preset's response_gap_ms.")
+  Integer gapMs;
+
+  @Option(names = "--latency-ms", description = "Latency offset (ms) added to every output note; "
+      + "overrides the preset.")
+  Integer latencyMs;
+
+  @Option(names = "--thru", negatable = true, description = "Echo the player's notes to the output.")
+  Boolean thru;
+
+  @Option(names = "--in-channel", paramLabel = "1..16|omni", description = "Channel to listen on.")
+  String inChannel;
+
+  @Option(names = "--out-channel", paramLabel = "1..16", description = "Channel to play on.")
+  Integer outChannel;
+
+  @Option(names = "--record", paramLabel = "FILE.mid",
+      description = "Save the jam (player and continuo on separate tracks) when it ends.")
+  Path record;
+
+  @Option(names = "--seed", description = "Sampler seed (default: random).")
+  Long seed;
+
+  @Option(names = "--realtime", description = "Linux: run the engine thread with SCHED_FIFO and "
+      + "lock memory, when permitted (logs what it got).")
+  boolean realtime;
+
+  @Option(names = "--passthrough", description = "Latency measurement: no model; JACK copies "
+      + "midi_in to midi_out at the same frame, for an external round-trip measurement.")
+  boolean passthrough;
+
+  @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase",
+      description = "MIDI learn: the next controller you move becomes this control.")
+  String learn;
+
+  @Option(names = "--seconds", description = "Stop by itself after this many seconds (0 = run "
+      + "until Ctrl-C or SIGTERM; default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  double seconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (passthrough) {
+      return passThrough();
+    }
+    LiveConfig config = config();
+    PrintStream out = System.out;
+    boolean tty = System.console() != null;
+    LiveSession session;
+    try {
+      session = LiveSession.start(config, line -> log(out, tty, line));
+    } catch (ModelFormatException | MidiBackendException e) {
+      throw new UserError(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    Thread hook = new Thread(() -> {
+      session.stop();
+      out.flush();
+      // SIGTERM/SIGINT end a jam normally: every note is off, so the exit code is 0.
+      Runtime.getRuntime().halt(0);
+    }, "continuo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      play(session, out, tty);
+    } finally {
+      // An error here must not exit through the hook's status 0; a normal end stops the session.
+      boolean shuttingDown = false;
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        shuttingDown = true;
+      }
+      if (!shuttingDown) {
+        session.stop();
+      }
+    }
+    return 0;
+  }
+
+  /** Control thread until --seconds pass (or forever): status, recorder, reconnection. */
+  private void play(LiveSession session, PrintStream out, boolean tty) {
+    long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+    long nextStatus = 0;
+    LiveEngine.Phase lastPhase = null;
+    boolean learnReported = false;
+    while (System.nanoTime() < end) {
+      session.poll();
+      LiveEngine e = session.engine();
+      if (!learnReported && e.learnedCc() >= 0) {
+        log(out, tty, "event=learned control=" + learn + " cc=" + e.learnedCc());
+        learnReported = true;
+      }
+      if (tty) {
+        if (System.nanoTime() >= nextStatus) {
+          synchronized (out) {
+            out.print("\r" + statusLine(session) + "\u001b[K");
+            out.flush();
+          }
+          nextStatus = System.nanoTime() + 200_000_000L;
+        }
+      } else if (e.phase() != lastPhase) {
+        log(out, false, "event=status " + statusLine(session));
+        lastPhase = e.phase();
+      }
+      LockSupport.parkNanos(20_000_000L);
+    }
+    if (tty) {
+      out.println();
+    }
+  }
+
+  /** The JACK backend alone, echoing input to output inside its process callback. */
+  private int passThrough() throws Exception {
+    if (backend.equals("javasound")) {
+      throw new UserError("--passthrough measures the JACK backend; use --backend jack or auto");
+    }
+    Counters counters = new Counters();
+    MidiProvider jack = new MidiProviders(counters).select("jack");
+    MidiConnection c;
+    try {
+      c = jack.open(new MidiSettings(name, in, out, true),
+          new MidiEventRing(1024, counters.newCounter("input.dropped")),
+          new MidiEventRing(1024, counters.newCounter("output.dropped")),
+          SystemNanoClock.INSTANCE);
+    } catch (MidiBackendException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    boolean tty = System.console() != null;
+    log(System.out, tty, "event=ready mode=passthrough " + c.describe());
+    Thread hook = new Thread(() -> {
+      c.close();
+      Runtime.getRuntime().halt(0);
+    }, "continuo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+    while (System.nanoTime() < end) {
+      LockSupport.parkNanos(20_000_000L);
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    c.close();
+    return 0;
+  }
+
+  private static String statusLine(LiveSession s) {
+    LiveEngine e = s.engine();
+    return String.format("preset=%s mode=%s temperature=%.2f state=%s step_us=%d backend=%s%s %s",
+        e.presetName(), e.mode(), e.temperature(), e.phase().name().toLowerCase(),
+        e.lastStepNanos() / 1_000, s.backendName(),
+        s.isConnectionAlive() ? "" : " (disconnected)", s.counters().summary());
+  }
+
+  private static void log(PrintStream out, boolean tty, String line) {
+    synchronized (out) {
+      out.println((tty ? "\r\u001b[K" : "") + "ts=" + Instant.now() + " " + line);
+      out.flush();
+    }
+  }
+
+  LiveConfig config() throws PresetException {
+    Path home = Presets.home();
+    Preset p;
+    if (preset != null) {
+      p = Presets.find(home, preset);
+    } else if (model != null) {
+      p = Preset.forModel(model);
+    } else {
+      p = Presets.find(home, "folk");
+    }
+    if (model != null) {
+      p = p.withModel(model.toAbsolutePath());
+    }
+    if (mode != null) {
+      Mode m = Mode.ofKey(mode);
+      if (m == null) {
+        throw new UserError("--mode is '" + mode + "'; expected duet or call-response");
+      }
+      p = p.withMode(m);
+    }
+    if (temperature != null) {
+      if (!(temperature >= 0 && temperature <= 4)) {
+        throw new UserError("--temperature is " + temperature + "; expected 0.0 to 4.0");
+      }
+      p = p.withTemperature(temperature);
+    }
+    int inCh = p.inputChannel();
+    if (inChannel != null) {
+      inCh = inChannel.equals("omni") ? Preset.OMNI : channel("--in-channel", inChannel);
+    }
+    int outCh = outChannel == null ? p.outputChannel()
+        : channel("--out-channel", String.valueOf(outChannel));
+    p = p.withChannels(inCh, outCh);
+    if (gapMs != null && (gapMs < 0 || gapMs > 10_000)) {
+      throw new UserError("--gap-ms is " + gapMs + "; expected 0 to 10000");
+    }
+    if (latencyMs != null && (latencyMs < -500 || latencyMs > 500)) {
+      throw new UserError("--latency-ms is " + latencyMs + "; expected -500 to 500");
+    }
+    p = p.withTiming(gapMs == null ? p.responseGapMs() : gapMs,
+        latencyMs == null ? p.latencyOffsetMs() : latencyMs, thru == null ? p.thru() : thru);
+    if (!backend.equals("auto") && !backend.equals("jack") && !backend.equals("javasound")) {
+      throw new UserError("--backend is '" + backend + "'; expected auto, jack or javasound");
+    }
+    Path file = null;
+    String inPort = in;
+    if (in != null && in.startsWith(FileInput.PREFIX)) {
+      file = Path.of(in.substring(FileInput.PREFIX.length()));
+      if (!Files.isRegularFile(file)) {
+        throw new UserError(file + ": no such MIDI file (from --in " + in + ")");
+      }
+      inPort = null;
+    }
+    if (name.isBlank() || name.contains(":")) {
+      throw new UserError("--name is '" + name + "'; expected a client name without ':'");
+    }
+    LiveEngine.Learn learnTarget = null;
+    if (learn != null) {
+      switch (learn) {
+        case "temperature" -> learnTarget = LiveEngine.Learn.TEMPERATURE;
+        case "panic" -> learnTarget = LiveEngine.Learn.PANIC;
+        case "end-of-phrase" -> learnTarget = LiveEngine.Learn.END_OF_PHRASE;
+        default -> throw new UserError("--learn is '" + learn
+            + "'; expected temperature, panic or end-of-phrase");
+      }
+    }
+    return new LiveConfig(p, home, backend, new MidiSettings(name, inPort, out), file, record,
+        seed == null ? System.nanoTime() : seed, realtime, learnTarget);
+  }
+
+  private static int channel(String option, String value) {
+    try {
+      int c = Integer.parseInt(value);
+      if (c >= 1 && c <= 16) {
+        return c;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new UserError(option + " is '" + value + "'; expected a MIDI channel 1 to 16"
+        + (option.equals("--in-channel") ? " or omni" : ""));
+  }
+}

@@ -1,0 +1,71 @@
+package continuo.midi;
+
+import java.nio.ByteBuffer;
+import org.agrona.BitUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * A preallocated single-producer/single-consumer ring of timestamped MIDI messages, the only way
+ * MIDI crosses between threads. {@link #offer} never blocks: a full ring returns false and bumps the
+ * drop counter. Exactly one thread offers and one thread drains.
+ */
+public final class MidiEventRing {
+  private static final int MSG_TYPE = 1;
+  private static final int RECORD = 12;
+
+  private final RingBuffer ring;
+  private final AtomicCounter dropped;
+  private final MessageHandler forward = this::forward;
+  private MidiHandler target;
+
+  /** A ring holding at least {@code events} records; {@code dropped} counts refused offers. */
+  public MidiEventRing(int events, AtomicCounter dropped) {
+    // Each record costs its header plus the 12-byte payload, aligned to 8.
+    int bytes = BitUtil.findNextPositivePowerOfTwo(events * 32) + RingBufferDescriptor.TRAILER_LENGTH;
+    this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(bytes)));
+    this.dropped = dropped;
+  }
+
+  /** Producer thread: appends one message; false (and counted) when the ring is full. */
+  public boolean offer(long timeNanos, int msg) {
+    int index = ring.tryClaim(MSG_TYPE, RECORD);
+    if (index <= 0) {
+      dropped.increment();
+      return false;
+    }
+    MutableDirectBuffer b = ring.buffer();
+    b.putLong(index, timeNanos);
+    b.putInt(index + 8, msg);
+    ring.commit(index);
+    return true;
+  }
+
+  /** Consumer thread: hands up to {@code limit} messages to {@code handler}; returns how many. */
+  public int drain(MidiHandler handler, int limit) {
+    target = handler;
+    try {
+      return ring.read(forward, limit);
+    } finally {
+      target = null;
+    }
+  }
+
+  /** Consumer thread: hands every queued message to {@code handler}. */
+  public int drain(MidiHandler handler) {
+    return drain(handler, Integer.MAX_VALUE);
+  }
+
+  public boolean isEmpty() {
+    return ring.size() == 0;
+  }
+
+  private void forward(int type, MutableDirectBuffer buffer, int index, int length) {
+    target.onMidi(buffer.getLong(index), buffer.getInt(index + 8));
+  }
+}

@@ -1,0 +1,303 @@
+package continuo.midi.jack;
+
+import continuo.metrics.Counters;
+import continuo.midi.MidiBackendException;
+import continuo.midi.MidiConnection;
+import continuo.midi.MidiEventRing;
+import continuo.midi.MidiHandler;
+import continuo.midi.MidiMessage;
+import continuo.midi.MidiSettings;
+import continuo.schedule.EventHeap;
+import java.util.EnumSet;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.jaudiolibs.jnajack.Jack;
+import org.jaudiolibs.jnajack.JackClient;
+import org.jaudiolibs.jnajack.JackException;
+import org.jaudiolibs.jnajack.JackMidi;
+import org.jaudiolibs.jnajack.JackOptions;
+import org.jaudiolibs.jnajack.JackPort;
+import org.jaudiolibs.jnajack.JackPortFlags;
+import org.jaudiolibs.jnajack.JackPortType;
+import org.jaudiolibs.jnajack.JackProcessCallback;
+import org.jaudiolibs.jnajack.JackShutdownCallback;
+import org.jaudiolibs.jnajack.JackStatus;
+
+/**
+ * A JACK client with one MIDI input and one MIDI output port. The process callback (JACK's real-time
+ * thread) only moves events: input events, stamped with the NanoClock time of their frame, into the
+ * input ring; due output events, from the output ring through a small time-ordered heap, into the
+ * output buffer at the frame offset of their timestamp. It never runs the model, allocates no Java
+ * objects of its own, and never throws (failures are counted).
+ */
+final class JackConnection implements MidiConnection, JackProcessCallback, JackShutdownCallback {
+  private static final int WARM_UP_CYCLES = 16;
+  private static final long RESYNC_NANOS = 2_000_000;
+
+  private final NanoClock clock;
+  private final MidiEventRing input;
+  private final MidiEventRing output;
+  private final EventHeap pending = new EventHeap(4096);
+  private final JackMidi.Event event = new JackMidi.Event();
+  private final byte[] inBytes = new byte[3];
+  private final byte[] outBytes = new byte[3];
+  private final MidiHandler toPending = this::toPending;
+  private final AtomicCounter skippedInput;
+  private final AtomicCounter lateOutput;
+  private final AtomicCounter callbackErrors;
+  private final AtomicCounter overflow;
+  private final AtomicCounter allocated;
+  private final com.sun.management.ThreadMXBean threads = threadBean();
+
+  private final Jack jack;
+  private final JackClient client;
+  private final JackPort inPort;
+  private final JackPort outPort;
+  private final boolean passThrough;
+  private final int sampleRate;
+  private final int bufferSize;
+
+  private volatile boolean alive = true;
+  private boolean closed;
+  private volatile long cycles;
+  private boolean anchored;
+  private long anchorFrame;
+  private long anchorNanos;
+  private long frame0;
+  private int nframes;
+
+  JackConnection(MidiSettings settings, MidiEventRing input, MidiEventRing output, NanoClock clock,
+      Counters counters) throws MidiBackendException {
+    this.clock = clock;
+    this.input = input;
+    this.output = output;
+    this.passThrough = settings.passThrough();
+    this.skippedInput = counters.newCounter("jack.input.skipped");
+    this.lateOutput = counters.newCounter("jack.output.late");
+    this.callbackErrors = counters.newCounter("jack.callback.errors");
+    this.overflow = counters.newCounter("jack.output.overflow");
+    this.allocated = counters.newCounter("jack.callback.allocated_bytes");
+    try {
+      jack = Jack.getInstance();
+      EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
+      client = jack.openClient(settings.clientName(),
+          EnumSet.of(JackOptions.JackNoStartServer, JackOptions.JackUseExactName), status);
+    } catch (JackException | RuntimeException | UnsatisfiedLinkError e) {
+      throw new MidiBackendException("cannot open JACK client '" + settings.clientName()
+          + "' (is a JACK server running, and is the name free?): " + e.getMessage(), e);
+    }
+    try {
+      inPort = client.registerPort("midi_in", JackPortType.MIDI, JackPortFlags.JackPortIsInput);
+      outPort = client.registerPort("midi_out", JackPortType.MIDI, JackPortFlags.JackPortIsOutput);
+      sampleRate = client.getSampleRate();
+      bufferSize = client.getBufferSize();
+      client.setProcessCallback(this);
+      client.onShutdown(this);
+      client.activate();
+      warmUp();
+      if (settings.in() != null) {
+        connectMatching(settings.in(), true);
+      }
+      if (settings.out() != null) {
+        connectMatching(settings.out(), false);
+      }
+    } catch (JackException | RuntimeException e) {
+      client.close();
+      throw new MidiBackendException("cannot set up JACK ports of '" + settings.clientName()
+          + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The first callbacks of a new client are slow (JIT, page faults); let them pass unheard. */
+  private void warmUp() throws MidiBackendException {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (cycles < WARM_UP_CYCLES) {
+      if (System.nanoTime() > deadline || !alive) {
+        throw new MidiBackendException("the JACK server did not run continuo's process callback");
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  private void connectMatching(String spec, boolean toOurInput) throws JackException,
+      MidiBackendException {
+    EnumSet<JackPortFlags> flags =
+        EnumSet.of(toOurInput ? JackPortFlags.JackPortIsOutput : JackPortFlags.JackPortIsInput);
+    String[] ports = jack.getPorts(client, "", JackPortType.MIDI, flags);
+    String own = client.getName() + ":";
+    for (String p : ports) {
+      if (!p.startsWith(own) && p.contains(spec)) {
+        if (toOurInput) {
+          jack.connect(client, p, inPort.getName());
+        } else {
+          jack.connect(client, outPort.getName(), p);
+        }
+        return;
+      }
+    }
+    throw new MidiBackendException("no JACK MIDI " + (toOurInput ? "output" : "input")
+        + " port matches '" + spec + "' (see `continuo ports`)");
+  }
+
+  @Override
+  public boolean process(JackClient c, int frames) {
+    long bytesBefore = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
+    try {
+      nframes = frames;
+      frame0 = c.getLastFrameTime();
+      long now = clock.nanoTime();
+      if (!anchored || Math.abs(nanosOfFrame(frame0) - now) > RESYNC_NANOS) {
+        anchorFrame = frame0;
+        anchorNanos = now;
+        anchored = true;
+      }
+      if (passThrough) {
+        passThrough();
+      } else {
+        readInput();
+        writeOutput();
+      }
+      cycles++;
+    } catch (Throwable t) {
+      callbackErrors.increment();
+    }
+    if (threads != null && cycles > WARM_UP_CYCLES) {
+      // Measured, not assumed: what the JNA calls of a cycle allocate shows in the counters.
+      allocated.getAndAddOrdered(threads.getCurrentThreadAllocatedBytes() - bytesBefore);
+    }
+    return true;
+  }
+
+  private static com.sun.management.ThreadMXBean threadBean() {
+    java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (b instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+      t.setThreadAllocatedMemoryEnabled(true);
+      return t;
+    }
+    return null;
+  }
+
+  /** Pass-through: every input event leaves on the output at its frame offset in this period. */
+  private void passThrough() throws JackException {
+    JackMidi.clearBuffer(outPort);
+    int n = JackMidi.getEventCount(inPort);
+    for (int i = 0; i < n; i++) {
+      JackMidi.eventGet(event, inPort, i);
+      int size = event.size();
+      if (size >= 1 && size <= 3) {
+        event.read(inBytes);
+        JackMidi.eventWrite(outPort, event.time(), inBytes, size);
+      }
+    }
+  }
+
+  private void readInput() throws JackException {
+    int n = JackMidi.getEventCount(inPort);
+    for (int i = 0; i < n; i++) {
+      JackMidi.eventGet(event, inPort, i);
+      int size = event.size();
+      if (size < 1 || size > 3) {
+        skippedInput.increment(); // SysEx and empty events carry nothing the engine plays
+        continue;
+      }
+      event.read(inBytes);
+      int status = inBytes[0] & 0xFF;
+      if (status < 0x80 || size != MidiMessage.length(MidiMessage.pack(status, 0, 0))) {
+        skippedInput.increment();
+        continue;
+      }
+      int msg = MidiMessage.pack(status, size > 1 ? inBytes[1] : 0, size > 2 ? inBytes[2] : 0);
+      input.offer(nanosOfFrame(frame0 + event.time()), msg);
+    }
+  }
+
+  private void writeOutput() throws JackException {
+    JackMidi.clearBuffer(outPort);
+    output.drain(toPending);
+    while (!pending.isEmpty()) {
+      long frame = frameOfNanos(pending.peekTime());
+      long offset = frame - frame0;
+      if (offset >= nframes) {
+        break;
+      }
+      if (offset < 0) {
+        lateOutput.increment();
+        offset = 0;
+      }
+      int msg = pending.peekMessage();
+      int len = MidiMessage.length(msg);
+      outBytes[0] = (byte) MidiMessage.status(msg);
+      outBytes[1] = (byte) MidiMessage.data1(msg);
+      outBytes[2] = (byte) MidiMessage.data2(msg);
+      // Written first, removed after: when the period's buffer is full the write throws and the
+      // event (perhaps a note-off) stays queued for the next period instead of being lost.
+      JackMidi.eventWrite(outPort, (int) offset, outBytes, len);
+      pending.poll();
+    }
+  }
+
+  private void toPending(long timeNanos, int msg) {
+    if (!pending.add(timeNanos, msg)) {
+      overflow.increment();
+    }
+  }
+
+  private long nanosOfFrame(long frame) {
+    return anchorNanos + (frame - anchorFrame) * 1_000_000_000L / sampleRate;
+  }
+
+  private long frameOfNanos(long nanos) {
+    return anchorFrame + Math.floorDiv((nanos - anchorNanos) * sampleRate, 1_000_000_000L);
+  }
+
+  @Override
+  public void clientShutdown(JackClient c) {
+    alive = false;
+  }
+
+  @Override
+  public String describe() {
+    return "jack: " + inPort.getName() + " and " + outPort.getName() + " (" + sampleRate + " Hz, "
+        + bufferSize + " frames per period)";
+  }
+
+  @Override
+  public MidiEventRing output() {
+    return output;
+  }
+
+  @Override
+  public long outputLeadNanos() {
+    // An event must be in the pending heap before the cycle that plays it starts.
+    return 2L * bufferSize * 1_000_000_000L / sampleRate;
+  }
+
+  @Override
+  public boolean isAlive() {
+    return alive;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    long start = cycles;
+    // Let the callback play what is queued (the final note-offs) before the ports go away.
+    while (alive && (!output.isEmpty() || cycles < start + 3) && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(1_000_000);
+    }
+    while (alive && !pending.isEmpty() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(1_000_000);
+    }
+    try {
+      client.deactivate();
+    } catch (RuntimeException e) {
+      // The server is gone; the client is closed below all the same.
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,90 @@
+package continuo.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chooses the LSTM step implementation. The real-time path is the fastest measured on the target
+ * machine (see the README's table): the Vector API stepper when the {@code jdk.incubator.vector}
+ * module is present (the {@code ./continuo} launcher adds it), otherwise the plain Java stepper,
+ * which needs nothing beyond the JDK (so {@code java -jar} alone still works, a little slower).
+ */
+public final class Models {
+  private Models() {}
+
+  private static final boolean VECTOR = detectVector();
+
+  /** The fastest available real-time stepper for these weights. */
+  public static LstmStepper stepper(LstmWeights weights) {
+    return VECTOR ? new VectorStepper(weights) : new PlainStepper(weights);
+  }
+
+  /**
+   * Runs {@code steps} steps on a scratch state so that the JIT compiles the step before it is
+   * needed in real time: until then the Vector API path is slow and allocates. Call it at load
+   * time, off the real-time thread's deadline; a few thousand steps suffice.
+   */
+  public static void warmUp(LstmStepper stepper, int steps) {
+    LstmState scratch = stepper.newState();
+    float[] logits = new float[stepper.config().vocabSize()];
+    int token = 0;
+    for (int i = 0; i < steps; i++) {
+      stepper.step(scratch, token, logits);
+      token = (token * 31 + 7) % logits.length;
+    }
+  }
+
+  /** Whether the Vector API can be used in this JVM. */
+  public static boolean vectorApiAvailable() {
+    return VECTOR;
+  }
+
+  /** A named step implementation, for benchmarks and tests. */
+  public record Candidate(String name, LstmStepper stepper) {}
+
+  /** Every implementation this JVM can run, for side-by-side measurement: plain, vector, nd4j. */
+  public static List<String> candidateNames() {
+    List<String> names = new ArrayList<>();
+    names.add("plain");
+    if (VECTOR) {
+      names.add("vector");
+    }
+    names.add("nd4j");
+    return names;
+  }
+
+  /** Builds the named implementation ("plain", "vector" or "nd4j"). */
+  public static LstmStepper candidate(String name, LstmWeights weights) {
+    return switch (name) {
+      case "plain" -> new PlainStepper(weights);
+      case "vector" -> {
+        if (!VECTOR) {
+          throw new IllegalStateException(
+              "the Vector API is not available; run java with --add-modules jdk.incubator.vector");
+        }
+        yield new VectorStepper(weights);
+      }
+      case "nd4j" -> new Nd4jStepper(weights);
+      default -> throw new IllegalArgumentException(
+          "unknown stepper '" + name + "', expected plain, vector or nd4j");
+    };
+  }
+
+  /** Bytes of weights one step reads (with or without the output layer). */
+  public static long weightBytesPerStep(ModelConfig config, boolean withOutput) {
+    return Prepared.bytesPerStep(config, withOutput);
+  }
+
+  private static boolean detectVector() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return false;
+    }
+    try {
+      // Initialising the class resolves its SIMD species; any linkage trouble means "not available".
+      Class.forName("continuo.model.VectorStepper", true, Models.class.getClassLoader());
+      return true;
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+}

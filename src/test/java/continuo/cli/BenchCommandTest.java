@@ -1,0 +1,62 @@
+package continuo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.model.ModelFile;
+import continuo.model.RandomModels;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checks the bench output's shape and the zero-allocation claim; never asserts times. */
+class BenchCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void jsonHasTheAgreedFieldsAndTheStepAllocatesNothing() throws Exception {
+    Path model = dir.resolve("m.cmodel");
+    ModelFile.write(RandomModels.create(16, 64, 2, 2), model);
+    ScoreCommandTest.Run r = ScoreCommandTest.run(
+        "bench", "--model", model.toString(), "--json", "--steps", "2000", "--warmup-ms", "1500");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode n = new ObjectMapper().readTree(r.out());
+    assertEquals(2000, n.get("steps").asInt());
+    for (String f : new String[] {"step_us_p50", "step_us_p99", "step_us_max", "sample_us_p50"}) {
+      assertTrue(n.get(f).isNumber(), f);
+      assertTrue(n.get(f).asDouble() > 0, f);
+    }
+    assertTrue(n.get("step_us_p50").asDouble() <= n.get("step_us_p99").asDouble());
+    assertTrue(n.get("step_us_p99").asDouble() <= n.get("step_us_max").asDouble());
+    assertEquals(0.0, n.get("alloc_bytes_per_step").asDouble(), r.out());
+    assertEquals("vector", n.get("stepper").asText());
+  }
+
+  @Test
+  void candidatesAreMeasuredSideBySideWithTheBandwidthFloor() throws Exception {
+    ScoreCommandTest.Run r = ScoreCommandTest.run(
+        "bench", "--random", "8,32,1", "--candidates", "--json", "--steps", "300", "--warmup-ms", "200");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode n = new ObjectMapper().readTree(r.out());
+    assertEquals(3, n.get("candidates").size());
+    assertEquals("plain", n.get("candidates").get(0).get("stepper").asText());
+    assertEquals("vector", n.get("candidates").get(1).get("stepper").asText());
+    assertEquals("nd4j", n.get("candidates").get(2).get("stepper").asText());
+    assertTrue(n.get("floor_dram_us").asDouble() > 0);
+    assertTrue(n.get("read_bandwidth_dram_gb_s").asDouble() > 0);
+    assertTrue(n.get("weight_bytes_per_step").asLong() > 0);
+  }
+
+  @Test
+  void theTableNamesTheStepperAndABadShapeIsOneLine() {
+    ScoreCommandTest.Run r = ScoreCommandTest.run(
+        "bench", "--random", "0,16,1", "--steps", "200", "--warmup-ms", "100");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("p50 us") && r.out().contains("vector"), r.out());
+    r = ScoreCommandTest.run("bench", "--random", "16,0,1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("bench: --random '16,0,1' is not E,H,L"), r.err());
+  }
+}

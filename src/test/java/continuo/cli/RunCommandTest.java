@@ -1,0 +1,82 @@
+package continuo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunCommandTest {
+  @TempDir Path dir;
+
+  private String err;
+
+  private int run(String... args) {
+    CommandLine cli = Main.newCommandLine();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    cli.setErr(new PrintWriter(e, true));
+    cli.setOut(new PrintWriter(new ByteArrayOutputStream(), true));
+    int code = cli.execute(args);
+    err = e.toString();
+    return code;
+  }
+
+  @Test
+  void aMissingModelFileIsOneClearLine() {
+    Path m = dir.resolve("nope.cmodel");
+    assertEquals(2, run("run", "--model", m.toString(), "--backend", "javasound"));
+    assertTrue(err.contains(m.toString()) && err.contains("no such model file"), err);
+    assertEquals(1, err.strip().lines().count(), err);
+  }
+
+  @Test
+  void aBadPresetNamesTheFileAndTheKey() throws Exception {
+    Path p = dir.resolve("bad.toml");
+    Files.writeString(p, "model = \"m.cmodel\"\nmax_polyphony = 0\n");
+    assertEquals(2, run("run", "--preset", p.toString()));
+    assertTrue(err.contains(p.toString()) && err.contains("'max_polyphony'"), err);
+  }
+
+  @Test
+  void badOptionValuesAreRejectedBeforeAnythingOpens() {
+    assertEquals(2, run("run", "--model", "m.cmodel", "--mode", "solo"));
+    assertTrue(err.contains("--mode") && err.contains("call-response"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--backend", "alsa"));
+    assertTrue(err.contains("--backend") && err.contains("javasound"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--out-channel", "17"));
+    assertTrue(err.contains("--out-channel"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--temperature", "9"));
+    assertTrue(err.contains("--temperature"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--learn", "volume"));
+    assertTrue(err.contains("--learn") && err.contains("end-of-phrase"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--in", "file:" + dir.resolve("x.mid")));
+    assertTrue(err.contains("x.mid"), err);
+  }
+
+  @Test
+  void commandLineOptionsOverrideThePreset() throws Exception {
+    RunCommand cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--model", "m.cmodel", "--mode", "call-response",
+        "--temperature", "1.5", "--gap-ms", "250", "--in-channel", "3", "--out-channel", "4",
+        "--thru", "--name", "jam");
+    var c = cmd.config();
+    assertEquals("call-response", c.preset().mode().key());
+    assertEquals(1.5, c.preset().temperature(), 0);
+    assertEquals(250, c.preset().responseGapMs());
+    assertEquals(3, c.preset().inputChannel());
+    assertEquals(4, c.preset().outputChannel());
+    assertTrue(c.preset().thru());
+    assertEquals("jam", c.midi().clientName());
+  }
+
+  @Test
+  void everyLiveCommandHasHelp() {
+    assertEquals(0, run("run", "--help"));
+    assertEquals(0, run("ports", "--help"));
+  }
+}

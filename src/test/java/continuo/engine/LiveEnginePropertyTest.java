@@ -1,0 +1,109 @@
+package continuo.engine;
+
+import static continuo.encoding.PerformanceEncoding.noteOff;
+import static continuo.encoding.PerformanceEncoding.noteOn;
+import static continuo.encoding.PerformanceEncoding.timeShift;
+import static continuo.encoding.PerformanceEncoding.velocity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import continuo.metrics.Counters;
+import continuo.midi.MidiEventRing;
+import continuo.midi.MidiMessage;
+import continuo.preset.Mode;
+import continuo.preset.Preset;
+import continuo.sample.Sampler;
+import continuo.testkit.FakeClock;
+import continuo.testkit.RecordingOutput;
+import continuo.testkit.ScriptedStepper;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random jams through the engine with a fake clock: notes, chords, pauses, barge-ins, panics,
+ * temperature changes and mode changes, with a sampling (not scripted) choice of tokens. Whatever
+ * happens, every note continuo turns on is turned off exactly once, and the limits hold.
+ */
+class LiveEnginePropertyTest {
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void everyNoteContinuoTurnsOnIsTurnedOffExactlyOnceAndTheLimitsHold() {
+    for (int seed = 0; seed < 40; seed++) {
+      jam(seed);
+    }
+  }
+
+  private void jam(long seed) {
+    Random r = new Random(seed);
+    FakeClock clock = new FakeClock();
+    Counters counters = new Counters();
+    MidiEventRing input = new MidiEventRing(1024, counters.newCounter("in"));
+    RecordingOutput out = new RecordingOutput();
+    int poly = 1 + r.nextInt(6);
+    int maxLen = 100 + r.nextInt(2_000);
+    Mode mode = r.nextBoolean() ? Mode.DUET : Mode.CALL_RESPONSE;
+    Preset preset = new Preset("p", Path.of("m"), 1.0, r.nextBoolean() ? 1.0 : 0.9, 21, -1, 0, 1,
+        mode, r.nextInt(600), r.nextInt(2) * 1_000, 67, 50 + r.nextInt(400), poly, maxLen,
+        r.nextInt(40) - 20, 30, r.nextBoolean(), 100);
+    // A model with strong but not absolute preferences; the real sampler picks among them.
+    ScriptedStepper model = new ScriptedStepper(velocity(r.nextInt(32)), noteOn(60), noteOn(64),
+        timeShift(1 + r.nextInt(30)), noteOff(60), noteOn(67), timeShift(1 + r.nextInt(50)),
+        noteOff(64), noteOff(67), noteOn(72), timeShift(1 + r.nextInt(100)));
+    Sampler sampler = new Sampler(seed, 388);
+    LiveEngine engine = new LiveEngine(clock, input, out.ring, r.nextInt(3) * 5 * MS, preset,
+        model, sampler::sample, null, List.of(), counters);
+    boolean[] held = new boolean[128];
+    for (int step = 0; step < 3_000; step++) {
+      int what = r.nextInt(100);
+      long t = clock.nanoTime();
+      if (what < 6) {
+        int p = 48 + r.nextInt(24);
+        input.offer(t, MidiMessage.pack(held[p] ? 0x80 : 0x90, p, held[p] ? 0 : 1 + r.nextInt(127)));
+        held[p] = !held[p];
+      } else if (what == 6) {
+        input.offer(t, MidiMessage.pack(0xB0, 21, r.nextInt(128)));
+      } else if (what == 7 && r.nextInt(10) == 0) {
+        input.offer(t, MidiMessage.pack(0xB0, r.nextBoolean() ? 123 : 100, 0));
+      } else if (what == 8 && r.nextInt(5) == 0) {
+        input.offer(t, MidiMessage.pack(0xB0, 67, 127));
+      } else if (what == 9) {
+        // A real pause: let continuo play for a while.
+        for (int i = 0, n = r.nextInt(3_000); i < n; i++) {
+          clock.advanceMillis(1);
+          engine.doWork();
+        }
+      }
+      clock.advanceNanos(r.nextInt(5) * MS + r.nextInt(1_000_000));
+      engine.doWork();
+    }
+    engine.requestShutdown();
+    engine.doWork();
+    assertTrue(engine.isSilent());
+    String where = "seed " + seed + " " + preset;
+    assertEquals(List.of(), out.sounding(), where); // also fails on double on / orphan off
+    assertEquals(0, counters.summary().contains("engine.errors") ? 1 : 0, counters.summary());
+    assertTrue(out.maxPolyphony() <= poly + (preset.thru() ? 24 : 0), where);
+    long[] onAt = new long[16 * 128];
+    long[] lastTime = new long[16 * 128];
+    for (long[] e : out.events) {
+      int m = (int) e[1];
+      int key = (MidiMessage.channel(m) - 1) * 128 + MidiMessage.data1(m);
+      if (MidiMessage.isNoteOn(m) || MidiMessage.isNoteOff(m)) {
+        assertTrue(e[0] >= lastTime[key], "time of note " + key + " went backwards; " + where);
+        lastTime[key] = e[0];
+      }
+      if (MidiMessage.channel(m) != 1 || preset.thru()) {
+        continue; // the length limit is continuo's; the player holds notes as long as they like
+      }
+      if (MidiMessage.isNoteOn(m)) {
+        onAt[key] = e[0];
+      } else if (MidiMessage.isNoteOff(m)) {
+        assertTrue(e[0] - onAt[key] <= (maxLen + 3) * MS,
+            "note length " + (e[0] - onAt[key]) / MS + " ms > " + maxLen + "; " + where);
+      }
+    }
+  }
+}

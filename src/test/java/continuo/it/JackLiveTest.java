@@ -1,0 +1,419 @@
+package continuo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.model.ModelFile;
+import continuo.model.RandomModels;
+import continuo.testkit.JackServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * continuo run against a real JACK server (dummy driver), played by an external JACK client
+ * (Python mido + rtmidi's JACK API) through continuo:midi_in, answered on continuo:midi_out.
+ */
+class JackLiveTest {
+  private static final String CLIENT_SCRIPT = "/continuo/it/jack_client.py";
+
+  @TempDir Path home;
+
+  @Test
+  void answersAPhraseThroughJackAndReleasesEveryNoteOnSigterm() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 64, 1, 11), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-it",
+          "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "7",
+          "--mode", "duet"), List.of("--client", "continuo-it", "--listen", "3", "--tail", "0.5"));
+      Result r = s.run();
+      assertTrue(r.log.contains("event=ready"), r.log);
+      assertEquals(0, r.exitCode, "exit code after SIGTERM; log:\n" + r.log);
+      List<int[]> ons = r.noteOns();
+      assertTrue(ons.size() >= 1, "an answer arrives; log:\n" + r.log);
+      assertTrue(r.firstNoteOnTime() > r.phraseDone - 0.01, "the answer follows the phrase");
+      assertEquals(List.of(), r.stuckNotes(), "every note-on has its note-off; log:\n" + r.log);
+      assertTrue(r.log.contains("event=stopped"), r.log);
+    }
+  }
+
+  @Test
+  void programChangeSwitchesThePresetAndTheTemperatureControllerIsHonoured() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    Files.createDirectories(home.resolve("presets"));
+    ModelFile.write(RandomModels.create(16, 64, 1, 1), home.resolve("a.cmodel"));
+    ModelFile.write(RandomModels.create(16, 32, 2, 2), home.resolve("b.cmodel"));
+    Files.writeString(home.resolve("presets/a.toml"), "model = \"a.cmodel\"\nprogram = 0\n"
+        + "output_channel = 1\nresponse_gap_ms = 150\ntemperature_cc = 21\n");
+    Files.writeString(home.resolve("presets/b.toml"), "model = \"b.cmodel\"\nprogram = 5\n"
+        + "output_channel = 3\nresponse_gap_ms = 150\ntemperature_cc = 21\n");
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-pc",
+          "--preset", "a", "--seed", "3"),
+          List.of("--client", "continuo-pc", "--program", "5", "--cc", "21:0", "--listen", "3",
+              "--tail", "0.5"));
+      Result r = s.run();
+      assertEquals(0, r.exitCode, r.log);
+      assertTrue(r.log.contains("preset 'b' loaded"), r.log);
+      List<int[]> ons = r.noteOns();
+      assertTrue(!ons.isEmpty(), "an answer arrives; log:\n" + r.log);
+      for (int[] on : ons) {
+        assertEquals(0x92, on[0], "the answer plays on preset b's channel 3");
+      }
+      assertTrue(r.log.contains("preset=b") && r.log.contains("temperature=0.10"),
+          "the temperature CC set 0.1; log:\n" + r.log);
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
+    }
+  }
+
+  @Test
+  void playsAMidiFileInAsAPlayerAndRecordsBothSidesOfTheJam() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 64, 1, 5), home.resolve("m.cmodel"));
+    Path phrase = home.resolve("phrase.mid");
+    writePhrase(phrase);
+    Path jam = home.resolve("jam.mid");
+    try (JackServer jack = new JackServer()) {
+      ProcessBuilder pb = new ProcessBuilder(JackServer.continuoCommand(home, "run", "--backend",
+          "jack", "--name", "continuo-file", "--model", home.resolve("m.cmodel").toString(),
+          "--in", "file:" + phrase, "--gap-ms", "200", "--seed", "5", "--seconds", "5",
+          "--record", jam.toString()));
+      pb.environment().putAll(jack.environment());
+      Path logFile = home.resolve("file-run.log");
+      pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+      Process p = pb.start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "continuo run --seconds 5 ends by itself");
+      String log = Files.readString(logFile);
+      assertEquals(0, p.exitValue(), log);
+      assertTrue(log.contains("event=file_input"), log);
+      javax.sound.midi.Sequence seq = javax.sound.midi.MidiSystem.getSequence(jam.toFile());
+      javax.sound.midi.Track[] tracks = seq.getTracks();
+      assertEquals(2, tracks.length, "player and continuo tracks");
+      assertEquals(4, noteOns(tracks[0]), "the file's four notes were played in");
+      assertTrue(noteOns(tracks[1]) >= 1, "continuo answered; log:\n" + log);
+      assertEquals(0, sounding(tracks[0]));
+      assertEquals(0, sounding(tracks[1]), "every continuo note ends in the recording");
+    }
+  }
+
+  private static void writePhrase(Path file) throws Exception {
+    javax.sound.midi.Sequence seq = new javax.sound.midi.Sequence(javax.sound.midi.Sequence.PPQ,
+        480);
+    javax.sound.midi.Track t = seq.createTrack();
+    int[] pitches = {62, 66, 69, 74};
+    for (int i = 0; i < pitches.length; i++) {
+      t.add(new javax.sound.midi.MidiEvent(
+          new javax.sound.midi.ShortMessage(0x90, pitches[i], 96), i * 240L));
+      t.add(new javax.sound.midi.MidiEvent(
+          new javax.sound.midi.ShortMessage(0x80, pitches[i], 0), i * 240L + 200));
+    }
+    javax.sound.midi.MidiSystem.write(seq, 1, file.toFile());
+  }
+
+  private static int noteOns(javax.sound.midi.Track t) {
+    int n = 0;
+    for (int i = 0; i < t.size(); i++) {
+      if (t.get(i).getMessage() instanceof javax.sound.midi.ShortMessage s
+          && s.getCommand() == 0x90 && s.getData2() > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int sounding(javax.sound.midi.Track t) {
+    int on = 0;
+    for (int i = 0; i < t.size(); i++) {
+      if (t.get(i).getMessage() instanceof javax.sound.midi.ShortMessage s) {
+        if (s.getCommand() == 0x90 && s.getData2() > 0) {
+          on++;
+        } else if (s.getCommand() == 0x80 || s.getCommand() == 0x90) {
+          on--;
+        }
+      }
+    }
+    return on;
+  }
+
+  @Test
+  void survivesTheJackServerCrashingAndAnswersAgainOnceItIsBack() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 64, 1, 11), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-rc",
+          "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "9"),
+          List.of("--client", "continuo-rc", "--listen", "2", "--tail", "0.5"));
+      s.beforeClient = () -> {
+        jack.restart();
+        return "event=midi_reconnected";
+      };
+      Result r = s.run();
+      assertTrue(r.log.contains("event=midi_lost"), r.log);
+      assertEquals(0, r.exitCode, r.log);
+      assertTrue(!r.noteOns().isEmpty(), "answers after the restart; log:\n" + r.log);
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
+    }
+  }
+
+  @Test
+  void portsListsTheJackPortsOfARunningContinuoAndTheSynthesizer() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(RandomModels.create(16, 32, 1, 3), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      ProcessBuilder run = new ProcessBuilder(JackServer.continuoCommand(home, "run", "--backend",
+          "jack", "--name", "continuo-ports", "--model", home.resolve("m.cmodel").toString(),
+          "--seconds", "20"));
+      run.environment().putAll(jack.environment());
+      Path runLog = home.resolve("ports-run.log");
+      Process continuo = run.redirectErrorStream(true).redirectOutput(runLog.toFile()).start();
+      try {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!Files.readString(runLog).contains("event=ready") && System.nanoTime() < end) {
+          Thread.sleep(50);
+        }
+        ProcessBuilder ports = new ProcessBuilder(JackServer.continuoCommand(home, "ports"));
+        ports.environment().putAll(jack.environment());
+        Process p = ports.redirectErrorStream(true).start();
+        String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), listing);
+        assertTrue(listing.contains("continuo-ports:midi_out") && listing.contains("continuo-ports:midi_in"),
+            listing);
+        assertTrue(listing.contains("javasound:") && listing.contains("synth"), listing);
+      } finally {
+        continuo.destroy();
+        continuo.waitFor(15, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void passThroughEchoesEveryMessageForRoundTripMeasurement() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    try (JackServer jack = new JackServer()) {
+      ProcessBuilder run = new ProcessBuilder(JackServer.continuoCommand(home, "run",
+          "--passthrough", "--name", "continuo-pt", "--seconds", "30"));
+      run.environment().putAll(jack.environment());
+      Path runLog = home.resolve("pt.log");
+      Process continuo = run.redirectErrorStream(true).redirectOutput(runLog.toFile()).start();
+      try {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!Files.readString(runLog).contains("event=ready") && System.nanoTime() < end) {
+          Thread.sleep(50);
+        }
+        Path script = home.resolve("jack_roundtrip.py");
+        try (InputStream in = JackLiveTest.class.getResourceAsStream(
+            "/continuo/it/jack_roundtrip.py")) {
+          Files.copy(in, script);
+        }
+        ProcessBuilder cb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--client",
+            "continuo-pt", "--count", "40");
+        cb.environment().putAll(jack.environment());
+        Process client = cb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(client.waitFor(60, TimeUnit.SECONDS));
+        JsonNode trips = new ObjectMapper().readTree(out).get("round_trip_ms");
+        List<Double> ms = new ArrayList<>();
+        for (JsonNode t : trips) {
+          assertTrue(!t.isNull(), "every message comes back: " + out);
+          ms.add(t.asDouble());
+        }
+        assertEquals(80, ms.size());
+        ms.sort(Double::compare);
+        // Reported, not asserted: wall-clock figures belong in the benchmarks.
+        System.out.printf("JACK pass-through round trip (256 frames at 48 kHz = 5.33 ms period): "
+            + "median %.2f ms, p99 %.2f ms, max %.2f ms%n", ms.get(ms.size() / 2),
+            ms.get((int) Math.ceil(ms.size() * 0.99) - 1), ms.get(ms.size() - 1));
+      } finally {
+        continuo.destroy();
+        continuo.waitFor(15, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** One continuo process and one external client on a JACK server. */
+  private final class Session {
+    final JackServer jack;
+    final List<String> continuoArgs;
+    final List<String> clientArgs;
+    /** Runs after continuo is ready; returns a log line to wait for before the client starts. */
+    java.util.concurrent.Callable<String> beforeClient;
+
+    Session(JackServer jack, List<String> continuoArgs, List<String> clientArgs) {
+      this.jack = jack;
+      this.continuoArgs = continuoArgs;
+      this.clientArgs = clientArgs;
+    }
+
+    Result run() throws Exception {
+      ProcessBuilder pb = new ProcessBuilder(
+          JackServer.continuoCommand(home, continuoArgs.toArray(String[]::new)));
+      pb.environment().putAll(jack.environment());
+      Path logFile = home.resolve("continuo-" + System.nanoTime() + ".log");
+      pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+      Process continuo = pb.start();
+      Process client = null;
+      StringBuilder log = new StringBuilder();
+      BlockingQueue<String> continuoLines = lines(tail(logFile, continuo), log);
+      try {
+        waitFor(continuoLines, "event=ready", 30, log);
+        if (beforeClient != null) {
+          waitFor(continuoLines, beforeClient.call(), 30, log);
+        }
+        Path script = home.resolve("jack_client.py");
+        try (InputStream in = JackLiveTest.class.getResourceAsStream(CLIENT_SCRIPT)) {
+          Files.copy(in, script);
+        }
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+        cmd.addAll(clientArgs);
+        ProcessBuilder cb = new ProcessBuilder(cmd);
+        cb.environment().putAll(jack.environment());
+        cb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        client = cb.start();
+        StringBuilder clientLog = new StringBuilder();
+        BlockingQueue<String> clientLines = lines(client.getInputStream(), clientLog);
+        waitFor(clientLines, "ready", 20, clientLog);
+        String done = waitFor(clientLines, "phrase-done", 30, clientLog);
+        waitFor(clientLines, "stop-now", 30, clientLog);
+        continuo.destroy(); // SIGTERM
+        boolean exited = continuo.waitFor(15, TimeUnit.SECONDS);
+        String json = waitFor(clientLines, "{", 30, clientLog);
+        client.waitFor(10, TimeUnit.SECONDS);
+        Thread.sleep(1_500); // let the log reader catch the last lines
+        return new Result(exited ? continuo.exitValue() : -1, log.toString(),
+            Double.parseDouble(done.split(" ")[1]), new ObjectMapper().readTree(json));
+      } finally {
+        continuo.destroyForcibly();
+        if (client != null) {
+          client.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** The growing log file, read until a second after the process has ended. */
+  private static InputStream tail(Path file, Process p) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    return new InputStream() {
+      long endSeen;
+
+      @Override
+      public int read() throws IOException {
+        byte[] b = new byte[1];
+        return read(b, 0, 1) < 0 ? -1 : b[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        while (true) {
+          int n = in.read(b, off, len);
+          if (n > 0) {
+            return n;
+          }
+          if (!p.isAlive()) {
+            if (endSeen == 0) {
+              endSeen = System.nanoTime();
+            } else if (System.nanoTime() - endSeen > 1_000_000_000L) {
+              return -1;
+            }
+          }
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return -1;
+          }
+        }
+      }
+    };
+  }
+
+  private static BlockingQueue<String> lines(InputStream in, StringBuilder log) {
+    BlockingQueue<String> q = new LinkedBlockingQueue<>();
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          synchronized (log) {
+            log.append(line).append('\n');
+          }
+          q.add(line);
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return q;
+  }
+
+  private static String waitFor(BlockingQueue<String> q, String prefix, int seconds,
+      StringBuilder log) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      String line = q.poll(100, TimeUnit.MILLISECONDS);
+      if (line != null && (line.startsWith(prefix) || line.contains(prefix))) {
+        return line;
+      }
+    }
+    throw new AssertionError("no '" + prefix + "' within " + seconds + " s; output:\n" + log);
+  }
+
+  private record Result(int exitCode, String log, double phraseDone, JsonNode json) {
+    List<int[]> messages() {
+      List<int[]> out = new ArrayList<>();
+      for (JsonNode m : json.get("messages")) {
+        out.add(new int[] {m.get(1).asInt(), m.get(2).asInt(), m.get(3).asInt(),
+            (int) Math.round(m.get(0).asDouble() * 1000)});
+      }
+      return out;
+    }
+
+    List<int[]> noteOns() {
+      return messages().stream().filter(m -> (m[0] & 0xF0) == 0x90 && m[2] > 0).toList();
+    }
+
+    double firstNoteOnTime() {
+      return noteOns().get(0)[3] / 1000.0;
+    }
+
+    List<String> stuckNotes() {
+      boolean[] on = new boolean[16 * 128];
+      List<String> problems = new ArrayList<>();
+      for (int[] m : messages()) {
+        int key = (m[0] & 0x0F) * 128 + m[1];
+        boolean isOn = (m[0] & 0xF0) == 0x90 && m[2] > 0;
+        boolean isOff = (m[0] & 0xF0) == 0x80 || (m[0] & 0xF0) == 0x90 && m[2] == 0;
+        if (isOn) {
+          if (on[key]) {
+            problems.add("double note-on " + key);
+          }
+          on[key] = true;
+        } else if (isOff) {
+          on[key] = false;
+        }
+      }
+      for (int k = 0; k < on.length; k++) {
+        if (on[k]) {
+          problems.add("stuck channel " + (k / 128 + 1) + " note " + (k % 128));
+        }
+      }
+      return problems;
+    }
+  }
+}

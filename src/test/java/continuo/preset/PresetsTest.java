@@ -1,0 +1,137 @@
+package continuo.preset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PresetsTest {
+  private static final Path REPO = Path.of(".").toAbsolutePath().normalize();
+
+  @TempDir Path dir;
+
+  @Test
+  void loadsTheShippedFolkPreset() throws Exception {
+    Preset p = Presets.find(REPO, "folk");
+    assertEquals("folk", p.name());
+    assertEquals(Path.of("models/folk.cmodel"), p.model());
+    assertEquals(0, p.program());
+    assertEquals(Mode.DUET, p.mode());
+    assertEquals(0.9, p.temperature(), 1e-9);
+    assertEquals(Preset.OMNI, p.inputChannel());
+    assertEquals(1, p.outputChannel());
+    assertEquals(REPO.resolve("models/folk.cmodel"), p.modelPath(REPO));
+  }
+
+  @Test
+  void loadsEveryShippedPresetWithDistinctPrograms() throws Exception {
+    var all = Presets.all(REPO);
+    assertTrue(all.size() >= 2, "presets: " + all);
+    assertEquals(all.size(), all.stream().mapToInt(Preset::program).distinct().count());
+    assertEquals(1, Presets.find(REPO, "piano").program());
+  }
+
+  @Test
+  void absentOptionalKeysTakeDefaults() throws Exception {
+    Preset p = Presets.load(write("min.toml", "model = \"m.cmodel\"\n"));
+    assertEquals("min", p.name());
+    assertEquals(1.0, p.topP(), 0);
+    assertEquals(-1, p.program());
+    assertEquals(Mode.DUET, p.mode());
+    assertTrue(p.listensTo(7));
+  }
+
+  @Test
+  void aBareModelGetsTheSameDefaultsAsAnEmptyPresetFile() throws Exception {
+    Preset file = Presets.load(write("m.toml", "model = \"m.cmodel\"\n"));
+    assertEquals(file, Preset.forModel(Path.of("m.cmodel")));
+  }
+
+  @Test
+  void anIntegerTemperatureIsAccepted() throws Exception {
+    assertEquals(1.0, Presets.load(write("t.toml", "model = \"m\"\ntemperature = 1\n"))
+        .temperature(), 0);
+  }
+
+  @Test
+  void anUnknownKeyIsRejectedWithTheFileAndTheKey() throws IOException {
+    Path f = write("typo.toml", "model = \"m\"\ntemprature = 0.5\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains(f.toString()) && m.contains("'temprature'") && m.contains("temperature"),
+        m);
+  }
+
+  @Test
+  void aWrongTypeNamesTheKeyAndTheExpectedType() throws IOException {
+    Path f = write("type.toml", "model = \"m\"\nmax_polyphony = \"lots\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains("'max_polyphony'") && m.contains("\"lots\"") && m.contains("whole number"),
+        m);
+  }
+
+  @Test
+  void anOutOfRangeValueNamesTheRange() throws IOException {
+    Path f = write("range.toml", "model = \"m\"\noutput_channel = 17\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains("'output_channel'") && m.contains("17") && m.contains("1 to 16"), m);
+  }
+
+  @Test
+  void anInputChannelMustBeAChannelOrOmni() throws IOException {
+    Path f = write("ch.toml", "model = \"m\"\ninput_channel = \"all\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains("'input_channel'") && m.contains("omni"), m);
+  }
+
+  @Test
+  void aBadModeListsTheModes() throws IOException {
+    Path f = write("mode.toml", "model = \"m\"\nmode = \"solo\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains("'mode'") && m.contains("call-response"), m);
+  }
+
+  @Test
+  void aMissingModelIsReported() throws IOException {
+    Path f = write("nomodel.toml", "name = \"x\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains(f.toString()) && m.contains("'model'"), m);
+  }
+
+  @Test
+  void aTableIsAnUnknownKey() throws IOException {
+    Path f = write("table.toml", "model = \"m\"\n[engine]\ngap = 3\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains("'engine'"), m);
+  }
+
+  @Test
+  void brokenTomlNamesTheFileAndTheLine() throws IOException {
+    Path f = write("broken.toml", "model = \"m\"\ntemperature = = 3\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains(f.toString()) && m.contains("line 2"), m);
+  }
+
+  @Test
+  void anUnknownNameListsTheAvailablePresets() {
+    String m = assertThrows(PresetException.class, () -> Presets.find(REPO, "jazz")).getMessage();
+    assertTrue(m.contains("'jazz'") && m.contains("folk"), m);
+  }
+
+  @Test
+  void aMissingFileIsReported() {
+    Path f = dir.resolve("gone.toml");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.contains(f.toString()), m);
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, text);
+    return f;
+  }
+}

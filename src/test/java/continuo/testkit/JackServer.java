@@ -1,0 +1,95 @@
+package continuo.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real JACK server for tests: {@code jackd --no-realtime -d dummy} under a unique server name (so
+ * parallel builds do not meet), started in the constructor and always stopped by {@link #close}.
+ * Processes that should use it get {@link #environment()}.
+ */
+public final class JackServer implements AutoCloseable {
+  private final String name;
+  private Process process;
+  private final Path log;
+
+  public JackServer() throws IOException, InterruptedException {
+    name = "continuo-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
+    log = Files.createTempFile("jackd-", ".log");
+    start();
+  }
+
+  /** Kills the server (as a crash would) and starts it again under the same name. */
+  public void restart() throws IOException, InterruptedException {
+    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    Thread.sleep(1_000);
+    start();
+  }
+
+  private void start() throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("jackd", "--no-realtime", "-n", name, "-d", "dummy",
+        "-r", "48000", "-p", "256");
+    pb.environment().putAll(environment());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    process = pb.start();
+    ProcessBuilder wait = new ProcessBuilder("jack_wait", "-w", "-s", name, "-t", "10");
+    wait.environment().putAll(environment());
+    Process w = wait.redirectErrorStream(true).start();
+    if (!w.waitFor(15, TimeUnit.SECONDS) || w.exitValue() != 0 || !process.isAlive()) {
+      close();
+      throw new IOException("jackd did not start: " + Files.readString(log));
+    }
+  }
+
+  public static boolean installed() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, "jackd"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Map<String, String> environment() {
+    return Map.of("JACK_DEFAULT_SERVER", name, "JACK_NO_AUDIO_RESERVATION", "1",
+        "JACK_NO_START_SERVER", "1");
+  }
+
+  /** Command line of a JVM running continuo with this test JVM's class path. */
+  public static List<String> continuoCommand(Path home, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--add-modules");
+    cmd.add("jdk.incubator.vector");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("-Dcontinuo.home=" + home);
+    cmd.add("continuo.cli.Main");
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  @Override
+  public void close() throws IOException {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    Files.deleteIfExists(log);
+  }
+}
