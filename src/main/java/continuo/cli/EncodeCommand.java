@@ -2,7 +2,6 @@ package continuo.cli;
 
 import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
-import continuo.model.ModelConfig;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
 import java.nio.file.Path;
@@ -27,9 +26,9 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelConfig config;
     try {
-      config = ModelFile.readConfig(model);
+      // The model only fixes the encoding; reading its config refuses any but 'performance'.
+      ModelFile.readConfig(model);
     } catch (ModelFormatException e) {
       throw new UserError(e.getMessage(), e);
     }

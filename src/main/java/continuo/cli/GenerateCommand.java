@@ -4,10 +4,11 @@ import continuo.encoding.EventDecoder;
 import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
+import continuo.encoding.PerformanceEncoding;
 import continuo.midi.WavRenderer;
 import continuo.model.LstmStepper;
 import continuo.model.Models;
-import continuo.preset.Preset;
+import continuo.sample.Generator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import continuo.sample.Generator;
 
 /** {@code continuo generate}: continues a MIDI file with a model and writes MIDI (and WAV). */
 @Command(
@@ -41,11 +41,11 @@ final class GenerateCommand implements Callable<Integer> {
   double seconds;
 
   @Option(names = "--temperature", paramLabel = "T",
-      description = "Sampling temperature; 0 always picks the most likely event (default: the preset's, else 1.0).")
+      description = "Sampling temperature; 0 always picks the most likely event (default: the preset's temperature).")
   Float temperature;
 
   @Option(names = "--top-p", paramLabel = "P",
-      description = "Nucleus sampling: sample only from the most likely events whose probabilities add up to P (default: the preset's, else 1 = off).")
+      description = "Nucleus sampling: sample only from the most likely events whose probabilities add up to P (default: the preset's top_p; 1 = off).")
   Float topP;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -62,8 +62,8 @@ final class GenerateCommand implements Callable<Integer> {
     ModelChoice.Resolved model = choice.resolve();
     float t = temperature != null ? temperature : model.temperature();
     float p = topP != null ? topP : model.topP();
-    if (!(t >= 0 && t <= 10)) {
-      throw new UserError("--temperature must be between 0 and 10, got " + t);
+    if (!(t >= 0 && t <= 4)) {
+      throw new UserError("--temperature must be from 0 to 4, got " + t);
     }
     if (!(p > 0 && p <= 1)) {
       throw new UserError("--top-p must be greater than 0 and at most 1, got " + p);
@@ -80,9 +80,7 @@ final class GenerateCommand implements Callable<Integer> {
       Generator generator = new Generator(stepper, seed);
       generator.prime(primerTokens);
       long millis = Math.round(seconds * 1000);
-      // Ten events per 10 ms step is far beyond any real music; it only stops a runaway model.
-      int maxTokens = (int) Math.min(1_000_000, millis * 10 / 10 + 1000);
-      continuation = generator.continueFor(millis, t, p, maxTokens);
+      continuation = generator.continueFor(millis, t, p, Generator.maxTokensFor(millis));
     }
 
     List<Note> notes = new ArrayList<>(primerNotes);
@@ -108,8 +106,8 @@ final class GenerateCommand implements Callable<Integer> {
     System.arraycopy(continuation, 0, all, primerTokens.length, continuation.length);
     long primerClock = 0;
     for (int token : primerTokens) {
-      if (continuo.encoding.PerformanceEncoding.isTimeShift(token)) {
-        primerClock += continuo.encoding.PerformanceEncoding.shiftMillis(token) * 1000L;
+      if (PerformanceEncoding.isTimeShift(token)) {
+        primerClock += PerformanceEncoding.shiftMillis(token) * 1000L;
       }
     }
     long primerEnd = 0;

@@ -9,29 +9,37 @@ import continuo.preset.Presets;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model M | --preset P}: which model a command runs, and the preset's defaults. */
+/**
+ * {@code --model M | --preset P}: which model an offline command runs, with the sampling defaults
+ * that come with it. A bare model gets the defaults of an empty preset, as {@code run} does.
+ */
 final class ModelChoice {
   @Option(names = "--model", paramLabel = "M.cmodel", description = "A model file.")
   Path model;
 
   @Option(names = "--preset", paramLabel = "P",
-      description = "A preset: a name from presets/ (e.g. folk, piano) or a .toml file.")
+      description = "A preset: a name from presets/ (e.g. folk, piano) or a .toml file; "
+          + "its model, temperature and top_p are used.")
   String preset;
 
   /** The loaded model with the sampling defaults that come with it. */
   record Resolved(String name, LstmWeights weights, float temperature, float topP) {}
 
   Resolved resolve() {
-    if (model != null) {
-      return new Resolved(model.getFileName().toString(), load(model), 1.0f, 1.0f);
-    }
+    Path home = Presets.home();
     Preset p;
-    try {
-      p = Presets.find(repoRoot(), preset);
-    } catch (PresetException e) {
-      throw new UserError(e.getMessage(), e);
+    if (model != null) {
+      p = Preset.forModel(model);
+    } else {
+      try {
+        p = Presets.find(home, preset);
+      } catch (PresetException e) {
+        throw new UserError(e.getMessage(), e);
+      }
     }
-    return new Resolved("preset " + p.name(), load(p.model()), p.temperature(), p.topP());
+    Path file = model != null ? model : p.modelPath(home);
+    String name = model != null ? model.getFileName().toString() : "preset " + p.name();
+    return new Resolved(name, load(file), (float) p.temperature(), (float) p.topP());
   }
 
   static LstmWeights load(Path file) {
@@ -40,10 +48,5 @@ final class ModelChoice {
     } catch (ModelFormatException e) {
       throw new UserError(e.getMessage(), e);
     }
-  }
-
-  /** The repository root: where presets/ and models/ live. */
-  static Path repoRoot() {
-    return Path.of(System.getProperty("continuo.home", "."));
   }
 }

@@ -9,6 +9,9 @@ final class Subcommands {
   static void register(CommandLine cli) {
     // One line per subcommand, alphabetical.
     cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new EncodeCommand());
+    cli.addSubcommand(new EvalCommand());
+    cli.addSubcommand(new GenerateCommand());
     cli.addSubcommand(new PortsCommand());
     cli.addSubcommand(new RunCommand());
     cli.addSubcommand(new ScoreCommand());

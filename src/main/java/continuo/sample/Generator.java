@@ -26,6 +26,15 @@ public final class Generator {
     this.logits = new float[stepper.config().vocabSize()];
   }
 
+  /**
+   * A bound on the events sampled for {@code millis} of music, so that a model that never moves the
+   * clock cannot run forever: ten events per 10 ms time step, far beyond any real performance.
+   */
+  public static int maxTokensFor(long millis) {
+    long steps = millis / PerformanceEncoding.TIME_SHIFT_MS + 1;
+    return (int) Math.min(10_000_000L, steps * 10 + 1000);
+  }
+
   /** Feeds {@code tokens} from the zero state; afterwards the model predicts what comes next. */
   public void prime(int[] tokens) {
     if (tokens.length == 0) {

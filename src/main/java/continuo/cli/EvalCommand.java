@@ -1,0 +1,238 @@
+package continuo.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.encoding.PerformanceEncoding;
+import continuo.model.LstmStepper;
+import continuo.model.Models;
+import continuo.train.Corpus;
+import continuo.train.Evaluation;
+import continuo.train.NgramModel;
+import continuo.train.Piece;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code continuo eval}: how well a model predicts a set of MIDI files, what the music it generates
+ * from them looks like next to theirs, and how n-gram baselines do on the same events.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Evaluate a model on MIDI files: negative log-likelihood per event and perplexity, the",
+      "pitch-class KL divergence and note-bigram score of music it generates from the files'",
+      "openings, and unigram/trigram baselines on the same events."
+    })
+final class EvalCommand implements Callable<Integer> {
+
+  enum Split { all, validation, train }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelChoice choice;
+
+  @Parameters(paramLabel = "PATHS", arity = "1..*",
+      description = "MIDI files, directories (searched recursively for .mid/.midi) or chorale .json files.")
+  List<Path> paths;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Option(names = "--split", defaultValue = "all", paramLabel = "all|validation|train",
+      description = "Evaluate every file, or only the training or validation split that train uses "
+          + "(default: ${DEFAULT-VALUE}).")
+  Split split;
+
+  @Option(names = "--valid-fraction", defaultValue = "0.1", paramLabel = "F",
+      description = "Share of files in the validation split, as in train (default: ${DEFAULT-VALUE}).")
+  double validFraction;
+
+  @Option(names = "--baseline-corpus", arity = "1..*", paramLabel = "DIR",
+      description = "Train the n-gram baselines on these files, leaving out the evaluated files and "
+          + "the validation split. Default with --split validation: PATHS' own training split; "
+          + "otherwise no baselines.")
+  List<Path> baselineCorpus;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+      description = "Seed of the generated material; file i uses N + i (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--primer-seconds", defaultValue = "4", paramLabel = "S",
+      description = "Each file's opening that primes the generation (default: ${DEFAULT-VALUE}).")
+  double primerSeconds;
+
+  @Option(names = "--generate-seconds", defaultValue = "10", paramLabel = "S",
+      description = "Music generated per file for the pitch statistics (default: ${DEFAULT-VALUE}).")
+  double generateSeconds;
+
+  @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
+      description = "Sampling temperature of the generated material (default: ${DEFAULT-VALUE}, "
+          + "the model's own distribution).")
+  float temperature;
+
+  @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P",
+      description = "Nucleus sampling of the generated material; 1 = off (default: ${DEFAULT-VALUE}).")
+  float topP;
+
+  /** The n-gram order of the second baseline. */
+  static final int NGRAM_ORDER = 3;
+
+  @Override
+  public Integer call() throws IOException {
+    checkOptions();
+    ModelChoice.Resolved model = choice.resolve();
+    List<Piece> pieces = select(load(paths, "PATHS"));
+    if (pieces.isEmpty()) {
+      throw new UserError("no pieces to evaluate in " + paths
+          + (split == Split.all ? "" : " (" + split + " split, valid fraction " + validFraction + ")"));
+    }
+    Map<String, Double> baselines = baselines(pieces);
+
+    Evaluation.Result result;
+    try (LstmStepper stepper = Models.stepper(model.weights())) {
+      result = Evaluation.evaluate(stepper, pieces, new Evaluation.Settings(
+          seed, primerSeconds, generateSeconds, temperature, topP));
+    }
+    if (json) {
+      System.out.println(json(result, baselines));
+    } else {
+      printTable(System.out, model.name(), result, baselines);
+    }
+    return 0;
+  }
+
+  private void checkOptions() {
+    if (!(validFraction > 0 && validFraction < 1)) {
+      throw new UserError("--valid-fraction must be between 0 and 1, got " + validFraction);
+    }
+    if (!(primerSeconds > 0 && primerSeconds <= 600)) {
+      throw new UserError("--primer-seconds must be between 0 and 600, got " + primerSeconds);
+    }
+    if (!(generateSeconds > 0 && generateSeconds <= 600)) {
+      throw new UserError("--generate-seconds must be between 0 and 600, got " + generateSeconds);
+    }
+    if (!(temperature >= 0 && temperature <= 4)) {
+      throw new UserError("--temperature must be from 0 to 4, got " + temperature);
+    }
+    if (!(topP > 0 && topP <= 1)) {
+      throw new UserError("--top-p must be greater than 0 and at most 1, got " + topP);
+    }
+  }
+
+  private static Corpus load(List<Path> sources, String what) throws IOException {
+    for (Path p : sources) {
+      if (!java.nio.file.Files.exists(p)) {
+        throw new UserError(p + " (in " + what + ") does not exist");
+      }
+    }
+    return Corpus.load(sources, System.err);
+  }
+
+  private List<Piece> select(Corpus corpus) {
+    return switch (split) {
+      case all -> corpus.pieces();
+      case validation -> corpus.split(true, validFraction).pieces();
+      case train -> corpus.split(false, validFraction).pieces();
+    };
+  }
+
+  /**
+   * Unigram and trigram NLL per event on {@code pieces}, trained on the baseline corpus's training
+   * split minus the evaluated pieces; empty when there is no baseline corpus.
+   */
+  private Map<String, Double> baselines(List<Piece> pieces) throws IOException {
+    List<Path> sources = baselineCorpus;
+    if (sources == null) {
+      if (split != Split.validation) {
+        return Map.of();
+      }
+      sources = paths;
+    }
+    Set<String> evaluated = new HashSet<>();
+    for (Piece p : pieces) {
+      evaluated.add(identity(p.name()));
+    }
+    List<int[]> training = new ArrayList<>();
+    for (Piece p : load(sources, "--baseline-corpus").split(false, validFraction).pieces()) {
+      if (!evaluated.contains(identity(p.name()))) {
+        training.add(p.tokens());
+      }
+    }
+    if (training.isEmpty()) {
+      throw new UserError("the baseline corpus " + sources + " has no pieces left once the "
+          + "evaluated files and the validation split are left out");
+    }
+    int vocab = PerformanceEncoding.VOCAB_SIZE;
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("unigram", Evaluation.nllPerEvent(NgramModel.train(1, vocab, training), pieces));
+    out.put("trigram",
+        Evaluation.nllPerEvent(NgramModel.train(NGRAM_ORDER, vocab, training), pieces));
+    return out;
+  }
+
+  /** A piece's file as an absolute path (plus its place in a chorale file), to compare corpora. */
+  static String identity(String pieceName) {
+    int hash = pieceName.indexOf('#');
+    String file = hash < 0 ? pieceName : pieceName.substring(0, hash);
+    String rest = hash < 0 ? "" : pieceName.substring(hash);
+    return Path.of(file).toAbsolutePath().normalize() + rest;
+  }
+
+  static String json(Evaluation.Result r, Map<String, Double> baselines) throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("files", r.files());
+    root.put("events", r.events());
+    root.put("nll_per_event", finite(r.nllPerEvent()));
+    root.put("perplexity", finite(r.perplexity()));
+    root.put("pitch_kl", finite(r.pitchKl()));
+    root.put("bigram_logprob", finite(r.bigramLogprob()));
+    if (!baselines.isEmpty()) {
+      Map<String, Object> b = new LinkedHashMap<>();
+      for (Map.Entry<String, Double> e : baselines.entrySet()) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("nll_per_event", finite(e.getValue()));
+        b.put(e.getKey(), figures);
+      }
+      root.put("baselines", b);
+    }
+    return new ObjectMapper().writeValueAsString(root);
+  }
+
+  /** JSON has no NaN: a figure that could not be measured is null. */
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
+  }
+
+  private static void printTable(
+      PrintStream out, String modelName, Evaluation.Result r, Map<String, Double> baselines) {
+    out.printf(Locale.ROOT, "%d files, %d predicted events%n%n", r.files(), r.events());
+    out.printf(Locale.ROOT, "%-28s %12s %12s%n", "", "nll/event", "perplexity");
+    out.printf(Locale.ROOT, "%-28s %12.4f %12.3f%n", modelName, r.nllPerEvent(), r.perplexity());
+    for (Map.Entry<String, Double> e : baselines.entrySet()) {
+      String label = e.getKey().equals("trigram") ? "trigram (Kneser-Ney)" : "unigram";
+      out.printf(Locale.ROOT, "%-28s %12.4f %12.3f%n", label, e.getValue(), Math.exp(e.getValue()));
+    }
+    if (baselines.isEmpty()) {
+      out.println("(no baselines: give --baseline-corpus DIR)");
+    }
+    out.println();
+    out.printf(Locale.ROOT, "generated notes                %d%n", r.generatedNotes());
+    out.printf(Locale.ROOT, "pitch-class KL (gen || corpus) %.4f nats (0 = same pitch classes)%n",
+        r.pitchKl());
+    out.printf(Locale.ROOT, "note-bigram log-probability    %.4f nats per note (higher = more like the corpus)%n",
+        r.bigramLogprob());
+  }
+}
