@@ -4,11 +4,14 @@ import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code continuo encode}: prints the token ids of a MIDI file in a model's encoding. */
 @Command(
@@ -16,6 +19,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Print the event tokens of a MIDI file, comma separated, on one line.")
 final class EncodeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
 
   @Option(names = "--model", required = true, paramLabel = "M.cmodel",
       description = "The model whose encoding to use.")
@@ -40,7 +45,9 @@ final class EncodeCommand implements Callable<Integer> {
       }
       line.append(tokens[i]);
     }
-    System.out.println(line);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(line);
+    out.flush();
     return 0;
   }
 }

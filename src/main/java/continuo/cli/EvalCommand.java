@@ -8,8 +8,12 @@ import continuo.train.Corpus;
 import continuo.train.Evaluation;
 import continuo.train.NgramModel;
 import continuo.train.Piece;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,8 +25,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code continuo eval}: how well a model predicts a set of MIDI files, what the music it generates
@@ -38,6 +44,8 @@ import picocli.CommandLine.Parameters;
       "openings, and unigram/trigram baselines on the same events."
     })
 final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
 
   enum Split { all, validation, train }
 
@@ -106,11 +114,13 @@ final class EvalCommand implements Callable<Integer> {
       result = Evaluation.evaluate(stepper, pieces, new Evaluation.Settings(
           seed, primerSeconds, generateSeconds, temperature, topP));
     }
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      System.out.println(json(result, baselines));
+      out.println(json(result, baselines));
     } else {
-      printTable(System.out, model.name(), result, baselines);
+      printTable(out, model.name(), result, baselines);
     }
+    out.flush();
     return 0;
   }
 
@@ -132,13 +142,21 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private static Corpus load(List<Path> sources, String what) throws IOException {
+  /** Loads a corpus; the files it skips are reported on stderr, one line each. */
+  private Corpus load(List<Path> sources, String what) throws IOException {
     for (Path p : sources) {
-      if (!java.nio.file.Files.exists(p)) {
+      if (!Files.exists(p)) {
         throw new UserError(p + " (in " + what + ") does not exist");
       }
     }
-    return Corpus.load(sources, System.err);
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    try {
+      return Corpus.load(sources, new PrintStream(warnings, true, StandardCharsets.UTF_8));
+    } finally {
+      PrintWriter err = spec.commandLine().getErr();
+      err.print(warnings.toString(StandardCharsets.UTF_8));
+      err.flush();
+    }
   }
 
   private List<Piece> select(Corpus corpus) {
@@ -183,12 +201,19 @@ final class EvalCommand implements Callable<Integer> {
     return out;
   }
 
-  /** A piece's file as an absolute path (plus its place in a chorale file), to compare corpora. */
+  /**
+   * A piece's file as a real path (links resolved; plus its place in a chorale file), so that the
+   * same file reached through different paths is recognised.
+   */
   static String identity(String pieceName) {
     int hash = pieceName.indexOf('#');
-    String file = hash < 0 ? pieceName : pieceName.substring(0, hash);
+    Path file = Path.of(hash < 0 ? pieceName : pieceName.substring(0, hash));
     String rest = hash < 0 ? "" : pieceName.substring(hash);
-    return Path.of(file).toAbsolutePath().normalize() + rest;
+    try {
+      return file.toRealPath() + rest;
+    } catch (IOException e) {
+      return file.toAbsolutePath().normalize() + rest;
+    }
   }
 
   static String json(Evaluation.Result r, Map<String, Double> baselines) throws IOException {
@@ -217,7 +242,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private static void printTable(
-      PrintStream out, String modelName, Evaluation.Result r, Map<String, Double> baselines) {
+      PrintWriter out, String modelName, Evaluation.Result r, Map<String, Double> baselines) {
     out.printf(Locale.ROOT, "%d files, %d predicted events%n%n", r.files(), r.events());
     out.printf(Locale.ROOT, "%-28s %12s %12s%n", "", "nll/event", "perplexity");
     out.printf(Locale.ROOT, "%-28s %12.4f %12.3f%n", modelName, r.nllPerEvent(), r.perplexity());

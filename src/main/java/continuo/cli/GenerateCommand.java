@@ -12,10 +12,13 @@ import continuo.sample.Generator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code continuo generate}: continues a MIDI file with a model and writes MIDI (and WAV). */
 @Command(
@@ -26,6 +29,8 @@ import picocli.CommandLine.Option;
       "OUT holds the primer followed by the model's continuation; the same seed gives the same file."
     })
 final class GenerateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelChoice choice;
@@ -89,7 +94,7 @@ final class GenerateCommand implements Callable<Integer> {
     if (wav != null) {
       WavRenderer.render(out, wav);
     }
-    System.err.printf(
+    spec.commandLine().getErr().printf(Locale.ROOT,
         "generate: %s: %d primer notes + %d new notes (%s, temperature %.2f, seed %d)%n",
         out, primerNotes.size(), notes.size() - primerNotes.size(), model.name(), t, seed);
     return 0;

@@ -1,11 +1,33 @@
 package continuo.cli;
 
-/** A minimal, independent SMF walker for tests: counts note-ons minus note-offs per pitch. */
+/** A minimal, independent SMF walker for tests: counts note-ons and note-offs per pitch. */
 final class MidiBytes {
   private MidiBytes() {}
 
+  /** Note-ons minus note-offs per pitch: all zero when every note is closed. */
   static int[] noteBalance(byte[] smf) {
+    int[] ons = new int[128];
+    int[] offs = new int[128];
+    walk(smf, ons, offs);
     int[] balance = new int[128];
+    for (int pitch = 0; pitch < 128; pitch++) {
+      balance[pitch] = ons[pitch] - offs[pitch];
+    }
+    return balance;
+  }
+
+  /** Note-ons (velocity above 0) in the whole file. */
+  static int noteOnCount(byte[] smf) {
+    int[] ons = new int[128];
+    walk(smf, ons, new int[128]);
+    int n = 0;
+    for (int c : ons) {
+      n += c;
+    }
+    return n;
+  }
+
+  private static void walk(byte[] smf, int[] ons, int[] offs) {
     int pos = 14; // after MThd
     while (pos + 8 <= smf.length) {
       int len = ((smf[pos + 4] & 0xff) << 24) | ((smf[pos + 5] & 0xff) << 16)
@@ -49,13 +71,12 @@ final class MidiBytes {
         }
         int d2 = smf[p++] & 0x7f;
         if (type == 0x90 && d2 > 0) {
-          balance[d1]++;
+          ons[d1]++;
         } else if (type == 0x80 || type == 0x90) {
-          balance[d1]--;
+          offs[d1]++;
         }
       }
       pos = end;
     }
-    return balance;
   }
 }

@@ -121,6 +121,20 @@ class SamplerTest {
   }
 
   @Test
+  void negativeInfinityLogitsAreNeverChosen() {
+    // The offline generator rules out invalid note events this way, starting with token 0.
+    float[] logits = randomLogits(6, 9);
+    for (int t = 0; t < 256; t++) logits[t] = Float.NEGATIVE_INFINITY;
+    Sampler s = new Sampler(3, V);
+    for (int i = 0; i < 20_000; i++) {
+      float temperature = i % 3 == 0 ? 0.3f : 1.7f;
+      int t = s.sample(logits, temperature, i % 2 == 0 ? 1f : 0.9f);
+      assertTrue(t >= 256, "drew token " + t + " whose logit is -inf");
+    }
+    assertTrue(s.sample(logits, 0f, 1f) >= 256, "argmax skips -inf");
+  }
+
+  @Test
   void theSameSeedGivesTheSameSequence() {
     float[] logits = randomLogits(8, 3);
     int[] a = new int[1000];
