@@ -11,8 +11,10 @@ import continuo.model.Models;
 import continuo.sample.Generator;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -102,8 +104,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   /**
    * Decodes the continuation in the context of the primer (velocity carries over), keeps the notes
-   * that start after the primer, and moves them so that the continuation starts no earlier than the
-   * primer's last note ends.
+   * the primer's tokens alone do not decode to, and moves them so that the continuation starts no
+   * earlier than the primer's last note ends.
    */
   static List<Note> continuationNotes(List<Note> primerNotes, int[] primerTokens, int[] continuation) {
     int[] all = new int[primerTokens.length + continuation.length];
@@ -120,11 +122,16 @@ final class GenerateCommand implements Callable<Integer> {
       primerEnd = Math.max(primerEnd, n.endMicros());
     }
     long shift = Math.max(0, primerEnd - primerClock);
+    Map<Note, Integer> primed = new HashMap<>();
+    for (Note n : EventDecoder.decode(primerTokens)) {
+      primed.merge(n, 1, Integer::sum);
+    }
     List<Note> result = new ArrayList<>();
     for (Note n : EventDecoder.decode(all)) {
-      if (n.startMicros() >= primerClock) {
-        result.add(new Note(n.pitch(), n.velocity(), n.startMicros() + shift, n.endMicros() + shift, 0));
+      if (primed.merge(n, -1, Integer::sum) >= 0) {
+        continue;
       }
+      result.add(new Note(n.pitch(), n.velocity(), n.startMicros() + shift, n.endMicros() + shift, 0));
     }
     return result;
   }

@@ -62,12 +62,15 @@ public final class Generator {
     if (!primed) {
       throw new IllegalStateException("prime() must come before continueFor()");
     }
-    int[] out = new int[Math.max(16, maxTokens + 128)];
+    int[] out = new int[4096];
     int n = 0;
     long elapsed = 0;
     while (elapsed < millis && n < maxTokens) {
       maskInvalid();
       int token = sampler.sample(logits, temperature, topP);
+      if (n + 128 >= out.length) {
+        out = Arrays.copyOf(out, out.length * 2);
+      }
       out[n++] = token;
       if (PerformanceEncoding.isTimeShift(token)) {
         elapsed += PerformanceEncoding.shiftMillis(token);
