@@ -102,12 +102,13 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     checkOptions();
     ModelChoice.Resolved model = choice.resolve();
-    List<Piece> pieces = select(load(paths, "PATHS"));
+    Corpus sources = load(paths, "PATHS");
+    List<Piece> pieces = select(sources);
     if (pieces.isEmpty()) {
       throw new UserError("no pieces to evaluate in " + paths
           + (split == Split.all ? "" : " (" + split + " split, valid fraction " + validFraction + ")"));
     }
-    Map<String, Double> baselines = baselines(pieces);
+    Map<String, Double> baselines = baselines(pieces, sources);
 
     Evaluation.Result result;
     try (LstmStepper stepper = Models.stepper(model.weights())) {
@@ -171,26 +172,28 @@ final class EvalCommand implements Callable<Integer> {
    * Unigram and trigram NLL per event on {@code pieces}, trained on the baseline corpus's training
    * split minus the evaluated pieces; empty when there is no baseline corpus.
    */
-  private Map<String, Double> baselines(List<Piece> pieces) throws IOException {
-    List<Path> sources = baselineCorpus;
-    if (sources == null) {
-      if (split != Split.validation) {
-        return Map.of();
-      }
-      sources = paths;
+  private Map<String, Double> baselines(List<Piece> pieces, Corpus evaluated) throws IOException {
+    Corpus corpus;
+    if (baselineCorpus != null) {
+      corpus = load(baselineCorpus, "--baseline-corpus");
+    } else if (split == Split.validation) {
+      corpus = evaluated;
+    } else {
+      return Map.of();
     }
-    Set<String> evaluated = new HashSet<>();
+    Set<String> excluded = new HashSet<>();
     for (Piece p : pieces) {
-      evaluated.add(identity(p.name()));
+      excluded.add(identity(p.name()));
     }
     List<int[]> training = new ArrayList<>();
-    for (Piece p : load(sources, "--baseline-corpus").split(false, validFraction).pieces()) {
-      if (!evaluated.contains(identity(p.name()))) {
+    for (Piece p : corpus.split(false, validFraction).pieces()) {
+      if (!excluded.contains(identity(p.name()))) {
         training.add(p.tokens());
       }
     }
     if (training.isEmpty()) {
-      throw new UserError("the baseline corpus " + sources + " has no pieces left once the "
+      throw new UserError("the baseline corpus " + (baselineCorpus != null ? baselineCorpus : paths)
+          + " has no pieces left once the "
           + "evaluated files and the validation split are left out");
     }
     int vocab = PerformanceEncoding.VOCAB_SIZE;
