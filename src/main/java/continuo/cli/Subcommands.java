@@ -15,5 +15,6 @@ final class Subcommands {
     cli.addSubcommand(new PortsCommand());
     cli.addSubcommand(new RunCommand());
     cli.addSubcommand(new ScoreCommand());
+    cli.addSubcommand(new TrainCommand());
   }
 }

@@ -1,0 +1,48 @@
+package continuo.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything {@code continuo train} was asked to do. The architecture fields are ignored when
+ * resuming: a checkpoint carries its own.
+ *
+ * @param corpusNames the corpus sources as given, for the model's provenance
+ * @param out the model file the best weights are written to
+ * @param resume checkpoint to resume from, or null
+ */
+public record TrainOptions(
+    List<String> corpusNames,
+    Path out,
+    String name,
+    String description,
+    int embedding,
+    int hidden,
+    int layers,
+    int seqLen,
+    int batch,
+    int epochs,
+    double lr,
+    double dropout,
+    double clip,
+    int transpose,
+    long seed,
+    double validFraction,
+    Path resume) {
+
+  /** {@code NAME.ckpt} beside {@code NAME.cmodel}. */
+  public Path checkpointPath() {
+    return sibling(".ckpt");
+  }
+
+  /** {@code NAME.loss.png} beside {@code NAME.cmodel}. */
+  public Path plotPath() {
+    return sibling(".loss.png");
+  }
+
+  private Path sibling(String suffix) {
+    String file = out.getFileName().toString();
+    String stem = file.endsWith(".cmodel") ? file.substring(0, file.length() - 7) : file;
+    return out.resolveSibling(stem + suffix);
+  }
+}

@@ -1,0 +1,66 @@
+package continuo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.encoding.EventEncoder;
+import continuo.encoding.MidiFiles;
+import continuo.model.LstmWeights;
+import continuo.model.ModelFile;
+import continuo.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+  static final Path NOTTINGHAM = Path.of("..", "shared", "corpora", "nottingham", "midi");
+  @TempDir Path dir;
+
+  @Test
+  void scoreOnATrainedModelAgreesWithTheTrainersOwnForwardPass() throws Exception {
+    Path corpus = Files.createDirectories(dir.resolve("corpus"));
+    for (String tune : new String[] {"ashover10.mid", "ashover11.mid", "ashover13.mid"}) {
+      Files.copy(NOTTINGHAM.resolve(tune), corpus.resolve(tune));
+    }
+    Files.writeString(corpus.resolve("broken.mid"), "not a MIDI file");
+    Path out = dir.resolve("tiny.cmodel");
+    ScoreCommandTest.Run train = ScoreCommandTest.run("train", "--corpus", corpus.toString(),
+        "--out", out.toString(), "--embedding", "8", "--hidden", "16", "--layers", "2",
+        "--seq-len", "32", "--batch", "2", "--epochs", "1", "--valid-fraction", "0");
+    assertEquals(0, train.exit(), train.err());
+    assertTrue(train.out().startsWith("wrote "), train.out());
+
+    int[] tokens = Arrays.copyOf(EventEncoder.encode(MidiFiles.read(NOTTINGHAM.resolve("ashover10.mid"))), 40);
+    String list = Arrays.stream(tokens).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    ScoreCommandTest.Run score = ScoreCommandTest.run("score", "--model", out.toString(), "--tokens", list);
+    assertEquals(0, score.exit(), score.err());
+    LstmWeights weights = ModelFile.read(out);
+    float[][] expected = Trainer.logProbs(weights, tokens);
+    String[] lines = score.out().strip().split("\n");
+    assertEquals(tokens.length, lines.length);
+    ObjectMapper json = new ObjectMapper();
+    for (int i = 0; i < lines.length; i++) {
+      JsonNode logprobs = json.readTree(lines[i]).get("logprobs");
+      for (int j = 0; j < 388; j++) {
+        assertEquals(expected[i][j], logprobs.get(j).asDouble(), 1e-4, "step " + i + " token " + j);
+      }
+    }
+  }
+
+  @Test
+  void badOptionsAreOneClearLine() {
+    ScoreCommandTest.Run r = ScoreCommandTest.run("train", "--corpus", NOTTINGHAM.toString(),
+        "--out", dir.resolve("m.cmodel").toString(), "--hidden", "0");
+    assertEquals(2, r.exit());
+    assertEquals("train: --hidden must be 1..4096, got 0", r.err().strip());
+    r = ScoreCommandTest.run("train", "--corpus", dir.resolve("missing").toString(),
+        "--out", dir.resolve("m.cmodel").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().strip().endsWith("missing does not exist"), r.err());
+  }
+}

@@ -1,0 +1,107 @@
+package continuo.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import continuo.model.LstmState;
+import continuo.model.LstmStepper;
+import continuo.model.LstmWeights;
+import continuo.model.Models;
+import continuo.model.RandomModels;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class NetworkTest {
+  private static final int STEPS = 5;
+  private static final int BATCH = 3;
+
+  @Test
+  void logProbabilitiesAgreeWithTheRealTimeStepper() {
+    LstmWeights w = RandomModels.create(8, 16, 2, 7);
+    Network net = new Network(w);
+    int[] tokens = {356 + 20, 60, 256 + 9, 60 + 128, 64, 300, 64 + 128, 387, 12};
+    float[][] expected = net.logProbs(tokens);
+    try (LstmStepper stepper = Models.stepper(w)) {
+      LstmState state = stepper.newState();
+      float[] logits = new float[388];
+      for (int t = 0; t < tokens.length; t++) {
+        stepper.step(state, tokens[t], logits);
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : logits) {
+          max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (float x : logits) {
+          sum += Math.exp(x - max);
+        }
+        for (int j = 0; j < logits.length; j++) {
+          assertEquals(logits[j] - max - Math.log(sum), expected[t][j], 1e-4,
+              "step " + t + " token " + j);
+        }
+      }
+    }
+  }
+
+  @Test
+  void gradientMatchesFiniteDifferencesAcrossLayersStateResetsAndPadding() {
+    LstmWeights w = RandomModels.create(4, 6, 2, 3);
+    Network net = new Network(w);
+    SplittableRandom rnd = new SplittableRandom(5);
+    int[][] in = new int[STEPS][BATCH];
+    int[][] target = new int[STEPS][BATCH];
+    float[][] keep = new float[STEPS][BATCH];
+    float[][] weight = new float[STEPS][BATCH];
+    for (int t = 0; t < STEPS; t++) {
+      for (int b = 0; b < BATCH; b++) {
+        in[t][b] = rnd.nextInt(388);
+        target[t][b] = rnd.nextInt(388);
+        keep[t][b] = t == 2 && b == 1 ? 0f : 1f;
+        weight[t][b] = t == 4 && b == 2 ? 0f : 1f;
+      }
+    }
+    net.zeroGradients();
+    net.resetState();
+    net.forward(in, target, keep, weight, 0, null);
+    net.backward();
+    List<INDArray> params = net.parameters();
+    List<INDArray> grads = net.gradients();
+    int checked = 0;
+    for (int i = 0; i < params.size(); i++) {
+      FloatBuffer p = params.get(i).data().asNioFloat();
+      FloatBuffer g = grads.get(i).data().asNioFloat();
+      int n = (int) params.get(i).length();
+      for (int trial = 0; trial < 6; trial++) {
+        int j = i == 0 ? in[trial % STEPS][trial % BATCH] * 4 + trial % 4 : rnd.nextInt(n);
+        float original = p.get(j);
+        double eps = 1e-2;
+        p.put(j, (float) (original + eps));
+        double up = meanLoss(net, in, target, keep, weight);
+        p.put(j, (float) (original - eps));
+        double down = meanLoss(net, in, target, keep, weight);
+        p.put(j, original);
+        double numeric = (up - down) / (2 * eps);
+        double analytic = g.get(j);
+        assertEquals(numeric, analytic, 2e-3 + 2e-2 * Math.abs(numeric),
+            "parameter array " + i + " index " + j);
+        checked++;
+      }
+    }
+    assertTrue(checked >= 6 * 11);
+  }
+
+  private static double meanLoss(
+      Network net, int[][] in, int[][] target, float[][] keep, float[][] weight) {
+    net.resetState();
+    double sum = net.forward(in, target, keep, weight, 0, null);
+    double counted = 0;
+    for (float[] row : weight) {
+      for (float x : row) {
+        counted += x;
+      }
+    }
+    return sum / counted;
+  }
+}
