@@ -3,7 +3,6 @@ package continuo.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import continuo.encoding.PerformanceEncoding;
 import continuo.model.LstmStepper;
-import continuo.model.Models;
 import continuo.train.Corpus;
 import continuo.train.Evaluation;
 import continuo.train.NgramModel;
@@ -71,7 +70,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--baseline-corpus", arity = "1..*", paramLabel = "DIR",
       description = "Train the n-gram baselines on these files, leaving out the evaluated files and "
           + "the validation split. Default with --split validation: PATHS' own training split; "
-          + "otherwise no baselines.")
+          + "otherwise no baselines. Put it after PATHS, or end its list with --.")
   List<Path> baselineCorpus;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
@@ -111,7 +110,7 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, Double> baselines = baselines(pieces, sources);
 
     Evaluation.Result result;
-    try (LstmStepper stepper = Models.stepper(model.weights())) {
+    try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {
       result = Evaluation.evaluate(stepper, pieces, new Evaluation.Settings(
           seed, primerSeconds, generateSeconds, temperature, topP));
     }

@@ -7,7 +7,6 @@ import continuo.encoding.Note;
 import continuo.encoding.PerformanceEncoding;
 import continuo.midi.WavRenderer;
 import continuo.model.LstmStepper;
-import continuo.model.Models;
 import continuo.sample.Generator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ final class GenerateCommand implements Callable<Integer> {
     int[] primerTokens = EventEncoder.encode(primerNotes);
 
     int[] continuation;
-    try (LstmStepper stepper = Models.stepper(model.weights())) {
+    try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {
       Generator generator = new Generator(stepper, seed);
       generator.prime(primerTokens);
       long millis = Math.round(seconds * 1000);

@@ -1,8 +1,10 @@
 package continuo.cli;
 
+import continuo.model.LstmStepper;
 import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
+import continuo.model.Models;
 import continuo.preset.Preset;
 import continuo.preset.PresetException;
 import continuo.preset.Presets;
@@ -40,6 +42,16 @@ final class ModelChoice {
     Path file = model != null ? model : p.modelPath(home);
     String name = model != null ? model.getFileName().toString() : "preset " + p.name();
     return new Resolved(name, load(file), (float) p.temperature(), (float) p.topP());
+  }
+
+  /**
+   * A stepper whose results do not depend on the JIT's state: plain Java float arithmetic in a
+   * fixed order. The Vector API stepper's lane reductions may add in another order once compiled,
+   * which moves the last bits of a logit and could flip a sampled event, so the offline commands
+   * that promise the same output for the same seed use this one.
+   */
+  static LstmStepper reproducibleStepper(LstmWeights weights) {
+    return Models.candidate("plain", weights);
   }
 
   static LstmWeights load(Path file) {

@@ -70,7 +70,7 @@ class EvalCommandTest {
   void theJsonReportsTheModelsLikelihoodFromTheZeroStateAndTheBaselines() throws Exception {
     Path a = NOTTINGHAM.resolve("xmas1.mid");
     Path b = NOTTINGHAM.resolve("slip2.mid");
-    JsonNode j = eval("--baseline-corpus", morris.toString(), a.toString(), b.toString());
+    JsonNode j = eval(a.toString(), b.toString(), "--baseline-corpus", morris.toString());
     List<String> keys = new ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("files", "events", "nll_per_event", "perplexity", "pitch_kl",
@@ -153,13 +153,13 @@ class EvalCommandTest {
         "precondition: b.mid is in the training split");
 
     JsonNode withPair = eval("--valid-fraction", "0.01", "--baseline-corpus", pair.toString(),
-        linked.toString());
-    JsonNode withB = eval("--valid-fraction", "0.01", "--baseline-corpus", onlyB.toString(),
-        linked.toString());
+        "--", linked.toString());
+    JsonNode withB = eval("--valid-fraction", "0.01", linked.toString(), "--baseline-corpus",
+        onlyB.toString());
     assertEquals(withB.get("baselines"), withPair.get("baselines"));
 
-    Cli r = Cli.run("eval", "--model", model.toString(), "--json", "--baseline-corpus",
-        NOTTINGHAM.resolve("xmas5.mid").toString(), linked.toString());
+    Cli r = Cli.run("eval", "--model", model.toString(), "--json", linked.toString(),
+        "--baseline-corpus", NOTTINGHAM.resolve("xmas5.mid").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("no pieces left"), r.err());
   }
@@ -167,7 +167,7 @@ class EvalCommandTest {
   @Test
   void withoutJsonItPrintsATable() {
     Cli r = Cli.run("eval", "--model", model.toString(), "--baseline-corpus", morris.toString(),
-        tunes.resolve("xmas1.mid").toString());
+        "--", tunes.resolve("xmas1.mid").toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("random.cmodel") && r.out().contains("trigram (Kneser-Ney)")
         && r.out().contains("unigram") && r.out().contains("pitch-class KL")
