@@ -20,8 +20,7 @@ final class ModelChoice {
   Path model;
 
   @Option(names = "--preset", paramLabel = "P",
-      description = "A preset: a name from presets/ (e.g. folk, piano) or a .toml file; "
-          + "its model, temperature and top_p are used.")
+      description = "A preset: a name from presets/ (e.g. folk, piano) or a .toml file.")
   String preset;
 
   /** The loaded model with the sampling defaults that come with it. */
