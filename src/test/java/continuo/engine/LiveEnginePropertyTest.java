@@ -47,7 +47,7 @@ class LiveEnginePropertyTest {
     Mode mode = r.nextBoolean() ? Mode.DUET : Mode.CALL_RESPONSE;
     Preset preset = new Preset("p", Path.of("m"), 1.0, r.nextBoolean() ? 1.0 : 0.9, 21, -1, 0, 1,
         mode, r.nextInt(600), r.nextInt(2) * 1_000, 67, 50 + r.nextInt(400), poly, maxLen,
-        r.nextInt(40) - 20, 30, r.nextBoolean(), 100);
+        r.nextInt(40) - 20, 30, r.nextBoolean(), 100, -1);
     // A model with strong but not absolute preferences; the real sampler picks among them.
     ScriptedStepper model = new ScriptedStepper(velocity(r.nextInt(32)), noteOn(60), noteOn(64),
         timeShift(1 + r.nextInt(30)), noteOff(60), noteOn(67), timeShift(1 + r.nextInt(50)),
