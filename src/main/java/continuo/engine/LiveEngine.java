@@ -90,6 +90,8 @@ public final class LiveEngine implements Agent {
   private boolean awaitingPlayer = true;
   private final boolean[] thruOn = new boolean[16 * 128];
   private final long[] lastOffNanos = new long[128];
+  /** When the latest of continuo's note-offs goes out; a new answer starts no earlier. */
+  private long lastReleaseNanos;
 
   // Generation.
   private volatile Phase phase = Phase.LISTENING;
@@ -489,8 +491,10 @@ public final class LiveEngine implements Agent {
       stepper.step(gen, PerformanceEncoding.timeShift(s), genLogits);
       genNanos += s * SHIFT_NANOS;
     }
-    // The first answer note can be no earlier than the backend can still place it exactly.
-    genNanos = Math.max(genNanos, now + outputLead);
+    // The first answer note can be no earlier than the backend can still place it exactly, nor
+    // before the notes of the last answer are released (a negative latency offset included).
+    genNanos = Math.max(genNanos, Math.max(now + outputLead, lastReleaseNanos)
+        - Math.min(0, preset.latencyOffsetMs()) * MS);
     if (preset.mode() == Mode.CALL_RESPONSE) {
       long length = preset.responseLengthMs() > 0 ? preset.responseLengthMs() * MS
           : Math.max(1_000 * MS, lastPlayerNanos - callStartNanos);
@@ -767,6 +771,7 @@ public final class LiveEngine implements Agent {
   private void noteOff(long t, int p) {
     send(t, MidiMessage.of(MidiMessage.NOTE_OFF, outChannel, p, 0));
     lastOffNanos[p] = t;
+    lastReleaseNanos = Math.max(lastReleaseNanos, t);
     sounding[p] = false;
     soundingCount--;
   }
