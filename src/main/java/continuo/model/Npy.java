@@ -139,7 +139,8 @@ final class Npy {
           if (shape != null) throw new NpyException("has a .npy header with 'shape' twice");
           shape = p.tuple();
         }
-        default -> throw new NpyException("has an unknown key '" + key + "' in its .npy header");
+        default -> throw new NpyException(
+            "has an unknown key '" + ModelFile.printable(key) + "' in its .npy header");
       }
       if (!p.peek('}')) {
         p.expect(',');
@@ -151,7 +152,7 @@ final class Npy {
       throw new NpyException("has a .npy header without 'descr', 'fortran_order' and 'shape'");
     }
     if (!descr.equals("<f4")) {
-      throw new NpyException("has dtype '" + descr + "', expected '<f4' (little-endian float32)");
+      throw new NpyException("has dtype '" + ModelFile.printable(descr) + "', expected '<f4' (little-endian float32)");
     }
     if (fortran) {
       throw new NpyException("is stored in Fortran order, expected C order (fortran_order False)");

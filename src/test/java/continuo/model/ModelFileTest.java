@@ -210,6 +210,17 @@ class ModelFileTest {
   }
 
   @Test
+  void textFromTheFileIsEchoedOnOneShortLine() throws Exception {
+    String msg = problem(variant("key", Map.of("output.bias.npy",
+        npy("{'descr': '<f4', 'fortran_order': False, 'a\nb\u0007': 1}\n", 388))));
+    assertTrue(msg.contains("unknown key 'a?b?' in its .npy header"), msg);
+    String format = "line1\\nline2" + "x".repeat(10_000);
+    msg = problem(variant("fmtlines", Map.of("model.json", json(config(format, 1, PERF, 388, 4, 8, 2)))));
+    assertTrue(msg.contains("format 'line1?line2xxx") && msg.contains("xxx...' in model.json"), msg);
+    assertTrue(msg.length() < 400, msg);
+  }
+
+  @Test
   void nonFiniteValuesAreRefused() throws Exception {
     LstmWeights w = RandomModels.create(0, 4, 1, 1);
     w.outputBias()[17] = Float.NaN;
