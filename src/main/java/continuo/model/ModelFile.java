@@ -431,7 +431,10 @@ public final class ModelFile {
         throw bad(file, "has " + name + " with shape " + header.shapeText() + ", expected "
             + java.util.Arrays.toString(shape) + " for " + "a model with " + describe(config));
       }
-      data = Npy.readData(in, header);
+      // The zip's declared size is untrusted: it can only make the loader refuse early, and a
+      // larger claim than the data is still caught while reading.
+      long size = entry.getSize();
+      data = Npy.readData(in, header, size < 0 ? -1 : Math.max(0, size - header.bytes()));
     } catch (Npy.NpyException e) {
       throw bad(file, "has an entry " + name + " that " + e.getMessage());
     } catch (LimitException e) {

@@ -2,6 +2,7 @@ package continuo.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import continuo.preset.Preset;
 import continuo.preset.PresetException;
@@ -16,6 +17,11 @@ import org.junit.jupiter.api.Timeout;
 class PresetsFuzzTest {
   private static final Path DIR = Contract.scratch("continuo-preset-fuzz");
 
+  /** The keys and TOML's punctuation, so mutations build plausible presets sooner. */
+  @DictionaryEntries({"model", "mode", "temperature", "top_p", "input_channel", "output_channel",
+      "max_polyphony", "thru", "name", "\"omni\"", "\"duet\"", "\"call-response\"", " = ", "\"",
+      "'''", "\"\"\"", "\\n", "\\u0000", "\\U0010FFFF", "[", "]", "{", "}", "[[", "true",
+      "1979-05-27T07:32:00Z", "inf", "nan", "0x7F", "1e400", "9223372036854775808"})
   @FuzzTest(maxDuration = "30s")
   @Timeout(10)
   void anyFileGivesAValidPresetOrOneClearError(byte[] bytes) {
