@@ -48,6 +48,14 @@ public final class Presets {
       throw new PresetException(file + ": is not valid TOML (" + printable(e.getMessage()) + ")", e);
     } catch (StackOverflowError e) {
       throw tooDeep(file);
+    } catch (AssertionError e) {
+      // tomlj checks the length of \\u and \\U escapes with assert statements: with assertions on
+      // (tests, java -ea) a short escape throws AssertionError instead of a parse error.
+      boolean escape = e.getStackTrace().length > 0
+          && e.getStackTrace()[0].getClassName().equals("org.tomlj.QuotedStringVisitor");
+      throw new PresetException(file + ": is not valid TOML: " + (escape
+          ? "invalid unicode escape sequence (\\u takes 4 hex digits, \\U takes 8)"
+          : "the TOML parser gave up on it"));
     }
     if (toml.hasErrors()) {
       TomlParseError first = toml.errors().get(0);

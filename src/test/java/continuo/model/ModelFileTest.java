@@ -257,6 +257,10 @@ class ModelFileTest {
     assertTrue(msg.contains("path or unusual name '../../etc/evil.npy'"), msg);
     msg = problem(variant("dir", Map.of("sub/output.bias.npy", json("x"))));
     assertTrue(msg.contains("path or unusual name"), msg);
+    for (String name : new String[] {"/etc/evil.npy", "..\\evil.npy", "C:evil.npy", ".hidden"}) {
+      msg = problem(variant("abs", Map.of(name, json("x"))));
+      assertTrue(msg.contains("path or unusual name"), msg);
+    }
   }
 
   @Test

@@ -164,6 +164,17 @@ class PresetsTest {
     }
   }
 
+  @Test
+  void aShortUnicodeEscapeIsInvalidTomlAlsoWithAssertionsOn() throws IOException {
+    // Surefire runs with -ea, where the TOML parser's own assert statements fire.
+    for (String escape : new String[] {"\\U00", "\\u00", "\\U0041"}) {
+      Path f = write("esc.toml", "model = \"m" + escape + "\"\n");
+      String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+      assertTrue(m.startsWith(f + ": is not valid TOML: ") && m.toLowerCase().contains("unicode escape"),
+          m);
+    }
+  }
+
   private Path write(String name, String text) throws IOException {
     Path f = dir.resolve(name);
     Files.writeString(f, text);
