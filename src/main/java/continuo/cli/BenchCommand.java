@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures the LSTM step (median, p99, max) and sampling time, and the bytes allocated per",
-      "step, after a warm-up, feeding the model its own samples. With --candidates, measures the",
-      "plain Java, Vector API and ND4J steps side by side and the memory-bandwidth floor."
+      "Measures the LSTM step (median, p99, max) and sampling time, and the bytes allocated per "
+          + "step, after a warm-up, feeding the model its own samples.",
+      "With --candidates, measures the plain Java, Vector API and ND4J steps side by side and the "
+          + "memory-bandwidth floor."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -105,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
       + "midi_in to midi_out at the same frame, for an external round-trip measurement.")
   boolean passthrough;
 
-  @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase",
+  @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase|preset",
       description = "MIDI learn: the next controller you move becomes this control.")
   String learn;
 
@@ -294,8 +294,9 @@ final class RunCommand implements Callable<Integer> {
         case "temperature" -> learnTarget = LiveEngine.Learn.TEMPERATURE;
         case "panic" -> learnTarget = LiveEngine.Learn.PANIC;
         case "end-of-phrase" -> learnTarget = LiveEngine.Learn.END_OF_PHRASE;
+        case "preset" -> learnTarget = LiveEngine.Learn.PRESET;
         default -> throw new UserError("--learn is '" + learn
-            + "'; expected temperature, panic or end-of-phrase");
+            + "'; expected temperature, panic, end-of-phrase or preset");
       }
     }
     return new LiveConfig(p, home, backend, new MidiSettings(name, inPort, out), file, record,

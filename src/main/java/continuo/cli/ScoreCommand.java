@@ -6,6 +6,7 @@ import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
 import continuo.model.Models;
+import continuo.sample.Sampler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "score",
     mixinStandardHelpOptions = true,
     description = {
-      "Feeds a token sequence to a model from its zero state and prints, after each token, the",
-      "log-softmax of the output (temperature 1) as one JSON object per line:",
+      "Feeds a token sequence to a model from its zero state and prints, after each token, the "
+          + "log-softmax of the output (temperature 1) as one JSON object per line:",
       "{\"step\":i,\"token\":t_i,\"logprobs\":[V floats]}."
     })
 public final class ScoreCommand implements Callable<Integer> {
@@ -45,15 +46,7 @@ public final class ScoreCommand implements Callable<Integer> {
       StringBuilder line = new StringBuilder(16 * v);
       for (int i = 0; i < ids.length; i++) {
         stepper.step(state, ids[i], logits);
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-          max = Math.max(max, l);
-        }
-        double z = 0;
-        for (float l : logits) {
-          z += Math.exp(l - max);
-        }
-        double logZ = max + Math.log(z);
+        double logZ = Sampler.logSumExp(logits);
         line.setLength(0);
         line.append("{\"step\":").append(i).append(",\"token\":").append(ids[i]).append(",\"logprobs\":[");
         for (int t = 0; t < v; t++) {

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains an LSTM on Standard MIDI Files (and JSB chorale JSON) and writes the best model",
-      "by validation NLL to --out. Beside it: NAME.ckpt (checkpoint: Ctrl-C saves one, --resume",
-      "continues) and NAME.loss.png (loss curves)."
+      "Trains an LSTM on Standard MIDI Files (and JSB chorale JSON) and writes the best model "
+          + "by validation NLL to --out.",
+      "Beside it: NAME.ckpt (checkpoint: Ctrl-C saves one, --resume continues) and NAME.loss.png "
+          + "(loss curves)."
     })
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

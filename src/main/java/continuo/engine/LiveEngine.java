@@ -36,7 +36,7 @@ public final class LiveEngine implements Agent {
   public enum Phase { LISTENING, PLAYING }
 
   /** Controls that {@code --learn} can assign to the next controller the player moves. */
-  public enum Learn { TEMPERATURE, PANIC, END_OF_PHRASE }
+  public enum Learn { TEMPERATURE, PANIC, END_OF_PHRASE, PRESET }
 
   private static final long MS = 1_000_000L;
   private static final long SHIFT_NANOS = TIME_SHIFT_MS * MS;
@@ -90,6 +90,8 @@ public final class LiveEngine implements Agent {
   private boolean awaitingPlayer = true;
   private final boolean[] thruOn = new boolean[16 * 128];
   private final long[] lastOffNanos = new long[128];
+  /** When the latest of continuo's note-offs goes out; a new answer starts no earlier. */
+  private long lastReleaseNanos;
 
   // Generation.
   private volatile Phase phase = Phase.LISTENING;
@@ -114,6 +116,9 @@ public final class LiveEngine implements Agent {
   private int temperatureCc;
   private int panicCc;
   private int endOfPhraseCc;
+  private int presetCc;
+  /** The preset the preset controller last asked for, so a moving knob asks only once per preset. */
+  private int presetCcChoice = -1;
   private volatile int learnedCc = -1;
   private Learn learned;
   private volatile boolean shutdownRequested;
@@ -131,7 +136,7 @@ public final class LiveEngine implements Agent {
 
   /**
    * @param stepper the playing model (from {@code preset})
-   * @param presets presets selectable by Program Change
+   * @param presets presets selectable by Program Change or the preset controller, in order
    */
   public LiveEngine(NanoClock clock, MidiEventRing input, MidiEventRing output, long outputLead,
       Preset preset, LstmStepper stepper, TokenSampler sampler, PresetSwitcher switcher,
@@ -352,6 +357,7 @@ public final class LiveEngine implements Agent {
         case TEMPERATURE -> temperatureCc = cc;
         case PANIC -> panicCc = cc;
         case END_OF_PHRASE -> endOfPhraseCc = cc;
+        case PRESET -> presetCc = cc;
       }
       learned = learning;
       learning = null;
@@ -363,6 +369,8 @@ public final class LiveEngine implements Agent {
     } else if (cc == MidiMessage.CC_ALL_NOTES_OFF || cc == MidiMessage.CC_ALL_SOUND_OFF
         || cc == panicCc) {
       panic(t);
+    } else if (cc == presetCc) {
+      presetController(value);
     } else if (cc == endOfPhraseCc && preset.mode() == Mode.CALL_RESPONSE
         && phase == Phase.LISTENING && heardAnything && !awaitingPlayer) {
       releasePlayerNotesInModel(t);
@@ -373,10 +381,36 @@ public final class LiveEngine implements Agent {
   private void programChange(int program) {
     for (int i = 0; i < presets.size(); i++) {
       Preset p = presets.get(i);
-      if (p.program() == program && switcher != null) {
-        switcher.request(p, recentHistory(), historyCount); // allocates: a switch is not steady state
+      if (p.program() == program) {
+        requestPreset(p);
         return;
       }
+    }
+  }
+
+  /**
+   * The preset controller's range 0..127 is split evenly among the presets, in their order: moving
+   * it into another preset's stretch asks for that preset once, however many values the knob sends
+   * on its way.
+   */
+  private void presetController(int value) {
+    if (presets.isEmpty()) {
+      return;
+    }
+    int choice = value * presets.size() / 128;
+    if (choice == presetCcChoice) {
+      return;
+    }
+    presetCcChoice = choice;
+    Preset p = presets.get(choice);
+    if (!p.name().equals(preset.name())) {
+      requestPreset(p);
+    }
+  }
+
+  private void requestPreset(Preset p) {
+    if (switcher != null) {
+      switcher.request(p, recentHistory(), historyCount); // allocates: a switch is not steady state
     }
   }
 
@@ -457,8 +491,10 @@ public final class LiveEngine implements Agent {
       stepper.step(gen, PerformanceEncoding.timeShift(s), genLogits);
       genNanos += s * SHIFT_NANOS;
     }
-    // The first answer note can be no earlier than the backend can still place it exactly.
-    genNanos = Math.max(genNanos, now + outputLead);
+    // The first answer note can be no earlier than the backend can still place it exactly, nor
+    // before the notes of the last answer are released (a negative latency offset included).
+    genNanos = Math.max(genNanos, Math.max(now + outputLead, lastReleaseNanos)
+        - Math.min(0, preset.latencyOffsetMs()) * MS);
     if (preset.mode() == Mode.CALL_RESPONSE) {
       long length = preset.responseLengthMs() > 0 ? preset.responseLengthMs() * MS
           : Math.max(1_000 * MS, lastPlayerNanos - callStartNanos);
@@ -735,6 +771,7 @@ public final class LiveEngine implements Agent {
   private void noteOff(long t, int p) {
     send(t, MidiMessage.of(MidiMessage.NOTE_OFF, outChannel, p, 0));
     lastOffNanos[p] = t;
+    lastReleaseNanos = Math.max(lastReleaseNanos, t);
     sounding[p] = false;
     soundingCount--;
   }
@@ -810,5 +847,6 @@ public final class LiveEngine implements Agent {
     temperatureCc = learned == Learn.TEMPERATURE ? learnedCc : p.temperatureCc();
     panicCc = learned == Learn.PANIC ? learnedCc : p.panicCc();
     endOfPhraseCc = learned == Learn.END_OF_PHRASE ? learnedCc : p.endOfPhraseCc();
+    presetCc = learned == Learn.PRESET ? learnedCc : p.presetCc();
   }
 }

@@ -172,15 +172,15 @@ public final class LiveSession implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000));
   }
 
-  /** The presets a Program Change can select; bad ones are reported and left out. */
+  /**
+   * The presets a Program Change or the preset controller can select, in name order; bad ones are
+   * reported and left out.
+   */
   private List<Preset> switchablePresets() {
     List<Preset> out = new ArrayList<>();
     for (String name : Presets.names(config.home())) {
       try {
-        Preset p = Presets.load(config.home().resolve(Presets.DIRECTORY).resolve(name + ".toml"));
-        if (p.program() >= 0) {
-          out.add(p);
-        }
+        out.add(Presets.load(config.home().resolve(Presets.DIRECTORY).resolve(name + ".toml")));
       } catch (PresetException e) {
         log.accept("event=preset_skipped reason=\"" + e.getMessage() + "\"");
       }

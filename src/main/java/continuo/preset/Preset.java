@@ -27,6 +27,8 @@ import java.nio.file.Path;
  * @param dropLateMs output events later than this are dropped rather than played
  * @param thru echo the player's notes to the output
  * @param panicCc controller that silences continuo (besides CC 123), or -1 for none
+ * @param presetCc controller whose range 0..127 is split evenly among the presets, so that moving
+ *     it selects one (a knob or fader works as a preset selector), or -1 for none
  */
 public record Preset(
     String name,
@@ -47,7 +49,8 @@ public record Preset(
     int latencyOffsetMs,
     int dropLateMs,
     boolean thru,
-    int panicCc) {
+    int panicCc,
+    int presetCc) {
 
   public static final int OMNI = 0;
 
@@ -69,31 +72,31 @@ public record Preset(
   public Preset withModel(Path m) {
     return new Preset(name, m, temperature, topP, temperatureCc, program, inputChannel,
         outputChannel, mode, responseGapMs, responseLengthMs, endOfPhraseCc, lookaheadMs,
-        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc);
+        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc, presetCc);
   }
 
   public Preset withMode(Mode m) {
     return new Preset(name, model, temperature, topP, temperatureCc, program, inputChannel,
         outputChannel, m, responseGapMs, responseLengthMs, endOfPhraseCc, lookaheadMs,
-        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc);
+        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc, presetCc);
   }
 
   public Preset withTemperature(double t) {
     return new Preset(name, model, t, topP, temperatureCc, program, inputChannel,
         outputChannel, mode, responseGapMs, responseLengthMs, endOfPhraseCc, lookaheadMs,
-        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc);
+        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc, presetCc);
   }
 
   public Preset withChannels(int in, int out) {
     return new Preset(name, model, temperature, topP, temperatureCc, program, in,
         out, mode, responseGapMs, responseLengthMs, endOfPhraseCc, lookaheadMs,
-        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc);
+        maxPolyphony, maxNoteLengthMs, latencyOffsetMs, dropLateMs, thru, panicCc, presetCc);
   }
 
   public Preset withTiming(int gapMs, int latencyMs, boolean thruOn) {
     return new Preset(name, model, temperature, topP, temperatureCc, program, inputChannel,
         outputChannel, mode, gapMs, responseLengthMs, endOfPhraseCc, lookaheadMs,
-        maxPolyphony, maxNoteLengthMs, latencyMs, dropLateMs, thruOn, panicCc);
+        maxPolyphony, maxNoteLengthMs, latencyMs, dropLateMs, thruOn, panicCc, presetCc);
   }
 
   /** A preset for a bare model file (no preset given): the defaults of every key. */

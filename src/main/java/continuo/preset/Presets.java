@@ -30,7 +30,7 @@ public final class Presets {
       "name", "model", "temperature", "top_p", "temperature_cc", "program", "input_channel",
       "output_channel", "mode", "response_gap_ms", "response_length_ms", "end_of_phrase_cc",
       "lookahead_ms", "max_polyphony", "max_note_length_ms", "latency_offset_ms", "drop_late_ms",
-      "thru", "panic_cc");
+      "thru", "panic_cc", "preset_cc");
 
   /** Reads and validates one preset file. */
   public static Preset load(Path file) throws PresetException {
@@ -49,7 +49,7 @@ public final class Presets {
     } catch (StackOverflowError e) {
       throw tooDeep(file);
     } catch (AssertionError e) {
-      // tomlj checks the length of \\u and \\U escapes with assert statements: with assertions on
+      // tomlj checks the length of unicode escapes with assert statements: with assertions on
       // (tests, java -ea) a short escape throws AssertionError instead of a parse error.
       boolean escape = e.getStackTrace().length > 0
           && e.getStackTrace()[0].getClassName().equals("org.tomlj.QuotedStringVisitor");
@@ -219,7 +219,8 @@ public final class Presets {
         r.integer("latency_offset_ms", 0, -500, 500),
         r.integer("drop_late_ms", 50, 0, 5_000),
         r.bool("thru", false),
-        r.integer("panic_cc", -1, 0, 127));
+        r.integer("panic_cc", -1, 0, 127),
+        r.integer("preset_cc", -1, 0, 127));
   }
 
   /** Typed, range-checked access to the top-level values of one file. */

@@ -154,4 +154,17 @@ public final class Sampler {
     }
     return true;
   }
+
+  /** ln(sum(exp(logits))), computed stably in double precision: the log-softmax's normaliser. */
+  public static double logSumExp(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float x : logits) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (float x : logits) {
+      sum += Math.exp(x - max);
+    }
+    return max + Math.log(sum);
+  }
 }

@@ -4,6 +4,7 @@ import continuo.encoding.PerformanceEncoding;
 import continuo.model.LstmState;
 import continuo.model.LstmStepper;
 import continuo.sample.Generator;
+import continuo.sample.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -133,7 +134,7 @@ public final class Evaluation {
     double nll = 0;
     for (int i = 0; i + 1 < tokens.length; i++) {
       stepper.step(state, tokens[i], logits);
-      nll += logSumExp(logits) - logits[tokens[i + 1]];
+      nll += Sampler.logSumExp(logits) - logits[tokens[i + 1]];
     }
     return nll;
   }
@@ -162,17 +163,5 @@ public final class Evaluation {
       }
     }
     return -1;
-  }
-
-  private static double logSumExp(float[] logits) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (float x : logits) {
-      max = Math.max(max, x);
-    }
-    double sum = 0;
-    for (float x : logits) {
-      sum += Math.exp(x - max);
-    }
-    return max + Math.log(sum);
   }
 }

@@ -221,7 +221,7 @@ public final class Trainer {
     t.put("history", epochs);
     t.put("events_per_second", Math.round(eventsPerSecond));
     t.put("training_seconds", seconds);
-    return new ModelConfig(arch.name(), arch.description(), arch.timeShiftMs(),
+    return new ModelConfig(options.name(), options.description(), arch.timeShiftMs(),
         arch.timeShiftSteps(), arch.velocityBins(), arch.vocabSize(), arch.embeddingSize(),
         arch.hiddenSize(), arch.layers(), t);
   }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random jams through the engine with a fake clock: notes, chords, pauses, barge-ins, panics,
- * temperature changes and mode changes, with a sampling (not scripted) choice of tokens. Whatever
+ * temperature changes, mode changes and preset switches (Program Change and the preset knob, to a
+ * voice on another channel), with a sampling (not scripted) choice of tokens. Whatever
  * happens, every note continuo turns on is turned off exactly once, and the limits hold.
  */
 class LiveEnginePropertyTest {
@@ -31,12 +32,15 @@ class LiveEnginePropertyTest {
 
   @Test
   void everyNoteContinuoTurnsOnIsTurnedOffExactlyOnceAndTheLimitsHold() {
-    for (int seed = 0; seed < 40; seed++) {
-      jam(seed);
+    int switched = 0;
+    for (int seed = 0; seed < 100; seed++) {
+      switched += jam(seed) ? 1 : 0;
     }
+    assertTrue(switched > 50, "jams that switched to the other preset: " + switched);
   }
 
-  private void jam(long seed) {
+  /** One random jam; true when it switched to the other preset at some point. */
+  private boolean jam(long seed) {
     Random r = new Random(seed);
     FakeClock clock = new FakeClock();
     Counters counters = new Counters();
@@ -45,17 +49,27 @@ class LiveEnginePropertyTest {
     int poly = 1 + r.nextInt(6);
     int maxLen = 100 + r.nextInt(2_000);
     Mode mode = r.nextBoolean() ? Mode.DUET : Mode.CALL_RESPONSE;
-    Preset preset = new Preset("p", Path.of("m"), 1.0, r.nextBoolean() ? 1.0 : 0.9, 21, -1, 0, 1,
+    Preset preset = new Preset("p", Path.of("m"), 1.0, r.nextBoolean() ? 1.0 : 0.9, 21, 1, 0, 1,
         mode, r.nextInt(600), r.nextInt(2) * 1_000, 67, 50 + r.nextInt(400), poly, maxLen,
-        r.nextInt(40) - 20, 30, r.nextBoolean(), 100);
+        r.nextInt(40) - 20, 30, r.nextBoolean(), 100, 22);
+    // The same limits on another channel and model: switching must release the old voice's notes.
+    Preset other = new Preset("q", Path.of("q"), 0.8, 1.0, 21, 2, 0, 2, mode, preset.responseGapMs(),
+        preset.responseLengthMs(), 67, preset.lookaheadMs(), poly, maxLen,
+        preset.latencyOffsetMs(), 30, preset.thru(), 100, 22);
+    int[] tune = {velocity(r.nextInt(32)), noteOn(60), noteOn(64), timeShift(1 + r.nextInt(30)),
+        noteOff(60), noteOn(67), timeShift(1 + r.nextInt(50)), noteOff(64), noteOff(67),
+        noteOn(72), timeShift(1 + r.nextInt(100))};
     // A model with strong but not absolute preferences; the real sampler picks among them.
-    ScriptedStepper model = new ScriptedStepper(velocity(r.nextInt(32)), noteOn(60), noteOn(64),
-        timeShift(1 + r.nextInt(30)), noteOff(60), noteOn(67), timeShift(1 + r.nextInt(50)),
-        noteOff(64), noteOff(67), noteOn(72), timeShift(1 + r.nextInt(100)));
+    ScriptedStepper model = new ScriptedStepper(tune);
     Sampler sampler = new Sampler(seed, 388);
+    java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+    PresetSwitcher switcher =
+        new PresetSwitcher(p -> new ScriptedStepper(tune), line -> loads.incrementAndGet());
     LiveEngine engine = new LiveEngine(clock, input, out.ring, r.nextInt(3) * 5 * MS, preset,
-        model, sampler::sample, null, List.of(), counters);
+        model, sampler::sample, switcher, List.of(preset, other), counters);
     boolean[] held = new boolean[128];
+    boolean switched = false;
+    int knobChoice = -1;
     for (int step = 0; step < 3_000; step++) {
       int what = r.nextInt(100);
       long t = clock.nanoTime();
@@ -69,6 +83,27 @@ class LiveEnginePropertyTest {
         input.offer(t, MidiMessage.pack(0xB0, r.nextBoolean() ? 123 : 100, 0));
       } else if (what == 8 && r.nextInt(5) == 0) {
         input.offer(t, MidiMessage.pack(0xB0, 67, 127));
+      } else if (what == 10 && r.nextInt(3) == 0) {
+        // A preset switch by the preset knob or by Program Change. The fake clock stands still
+        // while the new model loads, so that every run of a seed switches at the same moment.
+        int before = loads.get();
+        boolean knob = r.nextBoolean();
+        boolean asks;
+        if (knob) {
+          int value = r.nextInt(128);
+          int choice = value * 2 / 128;
+          asks = choice != knobChoice && !engine.presetName().equals(choice == 0 ? "p" : "q");
+          knobChoice = choice;
+          input.offer(t, MidiMessage.pack(0xB0, 22, value));
+        } else {
+          asks = true;
+          input.offer(t, MidiMessage.pack(0xC0, 1 + r.nextInt(2), 0));
+        }
+        engine.doWork();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (asks && loads.get() == before && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
       } else if (what == 9) {
         // A real pause: let continuo play for a while.
         for (int i = 0, n = r.nextInt(3_000); i < n; i++) {
@@ -78,9 +113,11 @@ class LiveEnginePropertyTest {
       }
       clock.advanceNanos(r.nextInt(5) * MS + r.nextInt(1_000_000));
       engine.doWork();
+      switched |= engine.presetName().equals("q");
     }
     engine.requestShutdown();
     engine.doWork();
+    switcher.close();
     assertTrue(engine.isSilent());
     String where = "seed " + seed + " " + preset;
     assertEquals(List.of(), out.sounding(), where); // also fails on double on / orphan off
@@ -95,7 +132,7 @@ class LiveEnginePropertyTest {
         assertTrue(e[0] >= lastTime[key], "time of note " + key + " went backwards; " + where);
         lastTime[key] = e[0];
       }
-      if (MidiMessage.channel(m) != 1 || preset.thru()) {
+      if (MidiMessage.channel(m) > 2 || preset.thru()) {
         continue; // the length limit is continuo's; the player holds notes as long as they like
       }
       if (MidiMessage.isNoteOn(m)) {
@@ -105,5 +142,6 @@ class LiveEnginePropertyTest {
             "note length " + (e[0] - onAt[key]) / MS + " ms > " + maxLen + "; " + where);
       }
     }
+    return switched;
   }
 }

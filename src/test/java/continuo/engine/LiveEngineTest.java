@@ -41,7 +41,7 @@ class LiveEngineTest {
     return new Preset(p.name(), p.model(), p.temperature(), p.topP(), cc, p.program(),
         p.inputChannel(), p.outputChannel(), p.mode(), p.responseGapMs(), p.responseLengthMs(),
         p.endOfPhraseCc(), p.lookaheadMs(), p.maxPolyphony(), p.maxNoteLengthMs(),
-        p.latencyOffsetMs(), p.dropLateMs(), p.thru(), p.panicCc());
+        p.latencyOffsetMs(), p.dropLateMs(), p.thru(), p.panicCc(), p.presetCc());
   }
   private ScriptedStepper model = new ScriptedStepper(MELODY);
   private LiveEngine engine;
@@ -167,7 +167,7 @@ class LiveEngineTest {
     model = new ScriptedStepper(noteOn(60), noteOn(62), noteOn(64), noteOn(65), noteOn(67),
         timeShift(5));
     preset = new Preset("p", Path.of("m"), 1, 1, -1, -1, 0, 1, Mode.DUET, 100, 0, -1, 250, 2, 500,
-        0, 50, false, -1);
+        0, 50, false, -1, -1);
     phrase();
     run(5_000);
     assertTrue(out.noteOns().size() > 4);
@@ -284,7 +284,7 @@ class LiveEngineTest {
   @Test
   void theEndOfPhraseControllerEndsTheCallAtOnce() {
     preset = new Preset("cr", Path.of("m"), 1, 1, -1, -1, 0, 1, Mode.CALL_RESPONSE, 5_000, 800,
-        67, 250, 8, 4000, 0, 50, false, -1);
+        67, 250, 8, 4000, 0, 50, false, -1, -1);
     phrase();
     run(100);
     assertTrue(out.noteOns().isEmpty(), "still listening: the gap is 5 s");
@@ -298,9 +298,9 @@ class LiveEngineTest {
   @Test
   void aProgramChangeSwapsInTheWarmedModelAndABrokenOneNeverReplacesIt() throws Exception {
     Preset other = new Preset("other", Path.of("other.cmodel"), 0.5, 1, -1, 7, 0, 5, Mode.DUET,
-        100, 0, -1, 250, 8, 4000, 0, 50, false, -1);
+        100, 0, -1, 250, 8, 4000, 0, 50, false, -1, -1);
     Preset broken = new Preset("broken", Path.of("broken.cmodel"), 0.5, 1, -1, 8, 0, 6,
-        Mode.DUET, 100, 0, -1, 250, 8, 4000, 0, 50, false, -1);
+        Mode.DUET, 100, 0, -1, 250, 8, 4000, 0, 50, false, -1, -1);
     ScriptedStepper otherModel = new ScriptedStepper(MELODY);
     List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (PresetSwitcher switcher = new PresetSwitcher(p -> {
@@ -330,6 +330,42 @@ class LiveEngineTest {
       }
       assertFalse(out.noteOns().isEmpty());
       waitFor(() -> model.closed);
+    }
+  }
+
+  @Test
+  void thePresetControllerSplitsItsRangeAmongThePresetsAndAsksOncePerPreset() throws Exception {
+    Preset a = new Preset("a", Path.of("a.cmodel"), 0.5, 1, -1, -1, 0, 2, Mode.DUET,
+        100, 0, -1, 250, 8, 4000, 0, 50, false, -1, 22);
+    Preset b = new Preset("b", Path.of("b.cmodel"), 0.7, 1, -1, -1, 0, 3, Mode.DUET,
+        100, 0, -1, 250, 8, 4000, 0, 50, false, -1, 22);
+    List<String> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (PresetSwitcher switcher = new PresetSwitcher(p -> {
+      loaded.add(p.name());
+      return new ScriptedStepper(MELODY);
+    }, reports::add)) {
+      Preset start = new Preset(preset.name(), preset.model(), 0.9, 1, -1, -1, 0, 1, Mode.DUET,
+          100, 0, -1, 250, 8, 4000, 0, 50, false, -1, 22);
+      engine = new LiveEngine(clock, input, out.ring, 0, start, model, sampler, switcher,
+          List.of(a, b), counters);
+      phrase();
+      for (int value = 0; value <= 127; value++) {
+        play(0xB0, 22, value); // a knob turned all the way up
+      }
+      waitFor(() -> reports.size() >= 2);
+      run(10);
+      assertEquals(List.of("a", "b"), loaded, "each preset asked for once on the way up");
+      assertEquals("b", engine.presetName(), "the top of the range is the last preset");
+      assertEquals(0.7f, engine.temperature(), 1e-6);
+
+      play(0xB0, 22, 127);
+      play(0xB0, 22, 100);
+      play(0xB0, 22, 20);
+      waitFor(() -> reports.size() >= 3);
+      run(10);
+      assertEquals(List.of("a", "b", "a"), loaded);
+      assertEquals("a", engine.presetName());
     }
   }
 

@@ -19,7 +19,7 @@ class PresetsFuzzTest {
 
   /** The keys and TOML's punctuation, so mutations build plausible presets sooner. */
   @DictionaryEntries({"model", "mode", "temperature", "top_p", "input_channel", "output_channel",
-      "max_polyphony", "thru", "name", "\"omni\"", "\"duet\"", "\"call-response\"", " = ", "\"",
+      "max_polyphony", "thru", "name", "preset_cc", "\"omni\"", "\"duet\"", "\"call-response\"", " = ", "\"",
       "'''", "\"\"\"", "\\n", "\\u0000", "\\U0010FFFF", "[", "]", "{", "}", "[[", "true",
       "1979-05-27T07:32:00Z", "inf", "nan", "0x7F", "1e400", "9223372036854775808"})
   @FuzzTest(maxDuration = "30s")

@@ -246,6 +246,81 @@ class JackLiveTest {
     }
   }
 
+  /**
+   * A soak: a simulated player jams with continuo (a model of the folk model's size) for
+   * {@code -Dcontinuo.soak.seconds} (90 by default; the README reports a longer run). Memory stays
+   * flat, nothing is dropped or fails, continuo keeps answering to the end, and no note is left on.
+   */
+  @Test
+  void aLongJamKeepsMemoryAndCountersSteadyAndLeavesNoNoteOn() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    int seconds = Integer.getInteger("continuo.soak.seconds", 90);
+    ModelFile.write(RandomModels.create(64, 256, 2, 5), home.resolve("soak.cmodel"));
+    List<long[]> rss = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-soak",
+          "--model", home.resolve("soak.cmodel").toString(), "--gap-ms", "200", "--seed", "3",
+          "--mode", "duet"), List.of("--client", "continuo-soak", "--soak",
+          String.valueOf(seconds), "--seed", "5", "--listen", "2", "--tail", "0.5"));
+      s.playSeconds = seconds;
+      long t0 = System.nanoTime();
+      s.watch = p -> {
+        while (p.isAlive()) {
+          long kb = residentKilobytes(p.pid());
+          if (kb > 0) {
+            rss.add(new long[] {(System.nanoTime() - t0) / 1_000_000_000L, kb});
+          }
+          try {
+            Thread.sleep(2_000);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      };
+      Result r = s.run();
+      assertEquals(0, r.exitCode, "exit code after SIGTERM; log:\n" + r.log);
+      assertEquals(List.of(), r.stuckNotes(), "every note-on has its note-off");
+      List<int[]> ons = r.noteOns();
+      long firstHalf = ons.stream().filter(m -> m[3] < r.phraseDone * 500).count();
+      long secondHalf = ons.size() - firstHalf;
+      assertTrue(firstHalf > 10 && secondHalf > 10,
+          "continuo answers all along: " + firstHalf + " then " + secondHalf + " notes");
+      String status = r.log.lines().filter(l -> l.contains("event=status")).reduce((a, b) -> b)
+          .orElseThrow(() -> new AssertionError("no status line:\n" + r.log));
+      for (String bad : List.of("errors", "dropped", "overflow")) {
+        assertTrue(!status.contains(bad), "counter '" + bad + "' in " + status + r.log);
+      }
+      // Memory: after the first third (class loading, JIT, rings warmed) the resident size stays.
+      List<long[]> settled = rss.stream().filter(x -> x[0] > seconds / 3).toList();
+      assertTrue(settled.size() >= 3, "RSS samples: " + settled.size());
+      long first = settled.get(0)[1];
+      long max = settled.stream().mapToLong(x -> x[1]).max().orElseThrow();
+      assertTrue(max - first < 32 * 1024, "RSS grew from " + first + " kB to " + max + " kB");
+      // Reported, not asserted: the figures for the README's reliability section.
+      List<Long> steps = r.log.lines().filter(l -> l.contains("event=status"))
+          .map(l -> l.replaceAll(".*step_us=(\\d+).*", "$1")).filter(v -> v.matches("\\d+"))
+          .map(Long::parseLong).sorted().toList();
+      System.out.printf("soak: %d s, player notes %d, continuo notes %d, RSS %d -> %d kB (max %d),"
+              + " status step_us median %d max %d; %s%n", seconds, r.json.get("played").asInt(),
+          ons.size(), rss.get(0)[1], rss.get(rss.size() - 1)[1],
+          max, steps.isEmpty() ? -1 : steps.get(steps.size() / 2),
+          steps.isEmpty() ? -1 : steps.get(steps.size() - 1), status.replaceAll(".*backend=jack", ""));
+    }
+  }
+
+  private static long residentKilobytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // the process just ended
+    }
+    return -1;
+  }
+
   /** One continuo process and one external client on a JACK server. */
   private final class Session {
     final JackServer jack;
@@ -253,6 +328,10 @@ class JackLiveTest {
     final List<String> clientArgs;
     /** Runs after continuo is ready; returns a log line to wait for before the client starts. */
     java.util.concurrent.Callable<String> beforeClient;
+    /** Runs on its own thread from continuo's start until it ends (e.g. to sample its memory). */
+    java.util.function.Consumer<Process> watch;
+    /** How long the client plays before it says "phrase-done". */
+    int playSeconds = 30;
 
     Session(JackServer jack, List<String> continuoArgs, List<String> clientArgs) {
       this.jack = jack;
@@ -267,6 +346,11 @@ class JackLiveTest {
       Path logFile = home.resolve("continuo-" + System.nanoTime() + ".log");
       pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
       Process continuo = pb.start();
+      if (watch != null) {
+        Thread w = new Thread(() -> watch.accept(continuo), "watch-continuo");
+        w.setDaemon(true);
+        w.start();
+      }
       Process client = null;
       StringBuilder log = new StringBuilder();
       BlockingQueue<String> continuoLines = lines(tail(logFile, continuo), log);
@@ -288,7 +372,7 @@ class JackLiveTest {
         StringBuilder clientLog = new StringBuilder();
         BlockingQueue<String> clientLines = lines(client.getInputStream(), clientLog);
         waitFor(clientLines, "ready", 20, clientLog);
-        String done = waitFor(clientLines, "phrase-done", 30, clientLog);
+        String done = waitFor(clientLines, "phrase-done", playSeconds + 30, clientLog);
         waitFor(clientLines, "stop-now", 30, clientLog);
         continuo.destroy(); // SIGTERM
         boolean exited = continuo.waitFor(15, TimeUnit.SECONDS);

@@ -25,6 +25,8 @@ class PresetsTest {
     assertEquals(0.9, p.temperature(), 1e-9);
     assertEquals(Preset.OMNI, p.inputChannel());
     assertEquals(1, p.outputChannel());
+    assertEquals(21, p.temperatureCc());
+    assertEquals(22, p.presetCc());
     assertEquals(REPO.resolve("models/folk.cmodel"), p.modelPath(REPO));
   }
 
@@ -42,6 +44,7 @@ class PresetsTest {
     assertEquals("min", p.name());
     assertEquals(1.0, p.topP(), 0);
     assertEquals(-1, p.program());
+    assertEquals(-1, p.presetCc());
     assertEquals(Mode.DUET, p.mode());
     assertTrue(p.listensTo(7));
   }

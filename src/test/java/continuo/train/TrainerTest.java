@@ -48,6 +48,8 @@ class TrainerTest {
     assertTrue(result.bestValidNll() < before - 0.5,
         "validation NLL " + before + " -> " + result.bestValidNll());
     LstmWeights model = ModelFile.read(out);
+    assertEquals("tiny", model.config().name());
+    assertEquals("A test model.", model.config().description());
     Map<String, Object> training = model.config().training();
     assertEquals(List.of("test tunes"), training.get("corpus"));
     assertEquals(3, ((List<?>) training.get("history")).size());

@@ -5,10 +5,12 @@ one JSON line. Protocol on stdout: "ready" once connected, "phrase-done" after t
 (after --listen seconds) "stop-now" so the test can SIGTERM continuo; the script keeps recording
 until continuo's ports are gone and --tail seconds more, and prints {"messages": [[t, status, d1, d2], ...]}.
 Extra control messages: --cc N:V sends a control change after the phrase, --program P sends a
-program change before it.
+program change before it. --soak S replaces the phrase by S seconds of a simulated player: phrases
+of 3-10 notes, then a pause in which continuo answers (sometimes cut short: the player barges in).
 """
 import argparse
 import json
+import random
 import subprocess
 import sys
 import time
@@ -22,6 +24,8 @@ parser.add_argument("--tail", type=float, default=2.0)
 parser.add_argument("--cc", action="append", default=[])
 parser.add_argument("--program", type=int, default=None)
 parser.add_argument("--phrases", type=int, default=1)
+parser.add_argument("--soak", type=float, default=0.0)
+parser.add_argument("--seed", type=int, default=1)
 args = parser.parse_args()
 
 jack = mido.Backend("mido.backends.rtmidi/UNIX_JACK")
@@ -59,8 +63,23 @@ if args.program is not None:
     outport.send(mido.Message("program_change", program=args.program))
     time.sleep(1.0)
 
+played = 0
+if args.soak > 0:
+    rng = random.Random(args.seed)
+    scale = [55, 57, 59, 60, 62, 64, 65, 67, 69, 71, 72, 74, 76]
+    end = time.monotonic() + args.soak
+    while time.monotonic() < end:
+        for _ in range(rng.randint(3, 10)):
+            note = rng.choice(scale)
+            outport.send(mido.Message("note_on", note=note, velocity=rng.randint(50, 110)))
+            time.sleep(rng.uniform(0.08, 0.4))
+            outport.send(mido.Message("note_off", note=note, velocity=0))
+            time.sleep(rng.uniform(0.0, 0.1))
+            played += 1
+        time.sleep(rng.uniform(0.3, 2.5))
+
 phrase = [(60, 0.25), (64, 0.25), (67, 0.25), (72, 0.5)]
-for _ in range(args.phrases):
+for _ in range(args.phrases if args.soak <= 0 else 0):
     for note, length in phrase:
         outport.send(mido.Message("note_on", note=note, velocity=90))
         time.sleep(length)
@@ -81,6 +100,6 @@ while time.monotonic() < deadline:
         break
     time.sleep(0.1)
 time.sleep(args.tail)
-print(json.dumps({"messages": received}), flush=True)
+print(json.dumps({"messages": received, "played": played}), flush=True)
 inport.close()
 outport.close()

@@ -44,6 +44,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final byte[] outBytes = new byte[3];
   private final MidiHandler toPending = this::toPending;
   private final AtomicCounter skippedInput;
+  private final AtomicCounter unreadableInput;
   private final AtomicCounter lateOutput;
   private final AtomicCounter callbackErrors;
   private final AtomicCounter overflow;
@@ -74,6 +75,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     this.output = output;
     this.passThrough = settings.passThrough();
     this.skippedInput = counters.newCounter("jack.input.skipped");
+    this.unreadableInput = counters.newCounter("jack.input.unreadable");
     this.lateOutput = counters.newCounter("jack.output.late");
     this.callbackErrors = counters.newCounter("jack.callback.errors");
     this.overflow = counters.newCounter("jack.output.overflow");
@@ -155,8 +157,11 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       if (passThrough) {
         passThrough();
       } else {
-        readInput();
-        writeOutput();
+        try {
+          readInput();
+        } finally {
+          writeOutput(); // whatever happened to the input, this period's output goes out
+        }
       }
       cycles++;
     } catch (Throwable t) {
@@ -195,7 +200,13 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private void readInput() throws JackException {
     int n = JackMidi.getEventCount(inPort);
     for (int i = 0; i < n; i++) {
-      JackMidi.eventGet(event, inPort, i);
+      try {
+        JackMidi.eventGet(event, inPort, i);
+      } catch (JackException e) {
+        // JACK refused this one event (jack_midi_event_get failed): skip it, read the rest.
+        unreadableInput.increment();
+        continue;
+      }
       int size = event.size();
       if (size < 1 || size > 3) {
         skippedInput.increment(); // SysEx and empty events carry nothing the engine plays

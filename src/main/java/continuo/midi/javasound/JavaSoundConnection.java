@@ -37,6 +37,7 @@ final class JavaSoundConnection implements MidiConnection {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean alive = true;
+  private long nextPresenceCheckNanos;
   private final String description;
 
   JavaSoundConnection(MidiDevice inDevice, MidiDevice outDevice, MidiEventRing input,
@@ -100,6 +101,9 @@ final class JavaSoundConnection implements MidiConnection {
     try {
       reused.setMessage(MidiMessage.status(msg), MidiMessage.data1(msg), MidiMessage.data2(msg));
       receiver.send(reused, -1);
+    } catch (IllegalStateException e) {
+      sendErrors.increment();
+      alive = false; // the device was closed under us (unplugged): reconnect
     } catch (InvalidMidiDataException | RuntimeException e) {
       sendErrors.increment();
     }
@@ -128,9 +132,25 @@ final class JavaSoundConnection implements MidiConnection {
     return 2_000_000;
   }
 
+  /**
+   * False once a device was closed or has left the system's device list (a USB keyboard unplugged,
+   * a virtual port removed): the session then reopens the ports by name with backoff. The list is
+   * read at most once a second, on the caller's (control) thread.
+   */
   @Override
   public boolean isAlive() {
-    return alive && outDevice.isOpen();
+    if (!alive || !outDevice.isOpen() || (inDevice != null && !inDevice.isOpen())) {
+      return false;
+    }
+    long now = System.nanoTime();
+    if (now - nextPresenceCheckNanos >= 0) {
+      nextPresenceCheckNanos = now + 1_000_000_000L;
+      if (!JavaSoundProvider.isListed(outDevice)
+          || (inDevice != null && !JavaSoundProvider.isListed(inDevice))) {
+        alive = false;
+      }
+    }
+    return alive;
   }
 
   @Override

@@ -124,6 +124,26 @@ public final class JavaSoundProvider implements MidiProvider {
     }
   }
 
+  /**
+   * Whether {@code device} is still among the system's devices. Compared by name, vendor,
+   * description and version, because providers may hand out new {@code Info} objects each time they
+   * enumerate. The built-in synthesizer never goes away.
+   */
+  static boolean isListed(MidiDevice device) {
+    if (device instanceof Synthesizer) {
+      return true;
+    }
+    MidiDevice.Info mine = device.getDeviceInfo();
+    for (MidiDevice.Info info : infos()) {
+      if (info.getName().equals(mine.getName()) && info.getVendor().equals(mine.getVendor())
+          && info.getDescription().equals(mine.getDescription())
+          && info.getVersion().equals(mine.getVersion())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static MidiDevice.Info[] infos() {
     try {
       return uk.co.xfactorylibrarians.coremidi4j.CoreMidiDeviceProvider.getMidiDeviceInfo();
