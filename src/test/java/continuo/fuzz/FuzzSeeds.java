@@ -21,7 +21,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * Writes the small valid seed inputs of the fuzz targets into their regression directories (the
  * layout Jazzer reads: {@code <Test>Inputs/<method>/}). Run it from the repo root after a file
- * format changes (README, "Reliability"); {@link FuzzSeedsTest} checks the seeds still load.
+ * format changes (the command is in the README's "Reliability" section); {@link FuzzSeedsTest}
+ * checks that the seeds still load.
  */
 public final class FuzzSeeds {
   static final Path ROOT = Path.of("src/test/resources/continuo/fuzz");
