@@ -260,9 +260,16 @@ public final class ModelFile {
     return !name.contains("..");
   }
 
-  private static String printable(String s) {
+  /**
+   * A value from the file made safe for a one-line message: anything but printable ASCII becomes
+   * '?', and more than 80 characters are cut with "...".
+   */
+  static String printable(String s) {
     StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 80; i++) {
+    for (int i = 0; i < s.length(); i++) {
+      if (i == 80) {
+        return b.append("...").toString();
+      }
       char ch = s.charAt(i);
       b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
     }
@@ -288,7 +295,7 @@ public final class ModelFile {
     Json j = new Json(file);
     String format = j.text(root, "format");
     if (!FORMAT.equals(format)) {
-      throw bad(file, "has format '" + format + "' in " + CONFIG_ENTRY + ", expected '" + FORMAT + "'");
+      throw bad(file, "has format '" + printable(format) + "' in " + CONFIG_ENTRY + ", expected '" + FORMAT + "'");
     }
     int version = j.integer(root, "version");
     if (version != VERSION) {
@@ -301,7 +308,7 @@ public final class ModelFile {
     JsonNode enc = j.object(root, "encoding");
     String encType = j.text(enc, "encoding.type");
     if (!"performance".equals(encType)) {
-      throw bad(file, "uses encoding '" + encType + "', but only 'performance' is supported");
+      throw bad(file, "uses encoding '" + printable(encType) + "', but only 'performance' is supported");
     }
     int shiftMs = j.integer(enc, "encoding.time_shift_ms");
     int shiftSteps = j.integer(enc, "encoding.time_shift_steps");
@@ -313,7 +320,7 @@ public final class ModelFile {
     JsonNode arch = j.object(root, "architecture");
     String archType = j.text(arch, "architecture.type");
     if (!"lstm".equals(archType)) {
-      throw bad(file, "has architecture type '" + archType + "', expected 'lstm'");
+      throw bad(file, "has architecture type '" + printable(archType) + "', expected 'lstm'");
     }
     int v = j.integer(arch, "architecture.vocab_size");
     int e = j.integer(arch, "architecture.embedding_size");
@@ -424,7 +431,10 @@ public final class ModelFile {
         throw bad(file, "has " + name + " with shape " + header.shapeText() + ", expected "
             + java.util.Arrays.toString(shape) + " for " + "a model with " + describe(config));
       }
-      data = Npy.readData(in, header);
+      // The zip's declared size is untrusted: it can only make the loader refuse early, and a
+      // larger claim than the data is still caught while reading.
+      long size = entry.getSize();
+      data = Npy.readData(in, header, size < 0 ? -1 : Math.max(0, size - header.bytes()));
     } catch (Npy.NpyException e) {
       throw bad(file, "has an entry " + name + " that " + e.getMessage());
     } catch (LimitException e) {
@@ -440,8 +450,9 @@ public final class ModelFile {
     return data;
   }
 
+  /** One line: values echoed from the file go through printable(); this catches what slips past. */
   private static ModelFormatException bad(Path file, String problem) {
-    return new ModelFormatException(file + " " + problem + ".");
+    return new ModelFormatException(file + " " + problem.replaceAll("\\p{Cntrl}", "?") + ".");
   }
 
   /** Counts inflated bytes per entry and in total, failing as soon as a limit is passed. */

@@ -30,8 +30,11 @@ final class Npy {
     }
   }
 
-  /** The header of an array: its shape (C order, float32 little-endian checked). */
-  record Header(int[] shape) {
+  /**
+   * The header of an array: its shape (C order, float32 little-endian checked) and how many bytes
+   * the preamble and header took, 0 when parsed from the dictionary text alone.
+   */
+  record Header(int[] shape, int bytes) {
     long count() {
       long n = 1;
       for (int d : shape) {
@@ -71,14 +74,22 @@ final class Npy {
     }
     byte[] raw = readFully(in, (int) headerLength, "the .npy header");
     String text = new String(raw, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    return parseDict(text.strip());
+    return new Header(parseDict(text.strip()).shape(), 8 + (major == 1 ? 2 : 4) + (int) headerLength);
   }
 
-  /** Reads exactly {@code header.count()} float32 values. */
-  static float[] readData(InputStream in, Header header) throws IOException, NpyException {
+  /**
+   * Reads exactly {@code header.count()} float32 values. {@code bytesLeft} is how many bytes the
+   * container says follow the header (-1 if it does not say): when they cannot hold the values the
+   * array is refused before it is allocated, so a few bytes declaring a large shape cost nothing.
+   */
+  static float[] readData(InputStream in, Header header, long bytesLeft) throws IOException, NpyException {
     long n = header.count();
     if (n > Integer.MAX_VALUE - 8) {
       throw new NpyException("declares " + n + " values, too many for one array");
+    }
+    if (bytesLeft >= 0 && bytesLeft < n * 4) {
+      throw new NpyException("ends after " + bytesLeft / 4 + " of the " + n + " values its shape "
+          + header.shapeText() + " declares");
     }
     float[] out = new float[(int) n];
     byte[] chunk = new byte[64 * 1024];
@@ -139,7 +150,8 @@ final class Npy {
           if (shape != null) throw new NpyException("has a .npy header with 'shape' twice");
           shape = p.tuple();
         }
-        default -> throw new NpyException("has an unknown key '" + key + "' in its .npy header");
+        default -> throw new NpyException(
+            "has an unknown key '" + ModelFile.printable(key) + "' in its .npy header");
       }
       if (!p.peek('}')) {
         p.expect(',');
@@ -151,12 +163,12 @@ final class Npy {
       throw new NpyException("has a .npy header without 'descr', 'fortran_order' and 'shape'");
     }
     if (!descr.equals("<f4")) {
-      throw new NpyException("has dtype '" + descr + "', expected '<f4' (little-endian float32)");
+      throw new NpyException("has dtype '" + ModelFile.printable(descr) + "', expected '<f4' (little-endian float32)");
     }
     if (fortran) {
       throw new NpyException("is stored in Fortran order, expected C order (fortran_order False)");
     }
-    return new Header(shape);
+    return new Header(shape, 0);
   }
 
   /** Writes {@code data} with the given shape exactly as numpy.save would (format 1.0). */

@@ -2,6 +2,7 @@ package continuo.preset;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,16 +43,68 @@ public final class Presets {
     } catch (NoSuchFileException e) {
       throw new PresetException(file + ": no such preset file", e);
     } catch (IOException e) {
-      throw new PresetException(file + ": cannot be read (" + e.getMessage() + ")", e);
+      throw new PresetException(file + ": cannot be read (" + printable(e.getMessage()) + ")", e);
     } catch (RuntimeException e) {
-      throw new PresetException(file + ": is not valid TOML (" + e.getMessage() + ")", e);
+      throw new PresetException(file + ": is not valid TOML (" + printable(e.getMessage()) + ")", e);
+    } catch (StackOverflowError e) {
+      throw tooDeep(file);
+    } catch (AssertionError e) {
+      // tomlj checks the length of unicode escapes with assert statements: with assertions on
+      // (tests, java -ea) a short escape throws AssertionError instead of a parse error.
+      boolean escape = e.getStackTrace().length > 0
+          && e.getStackTrace()[0].getClassName().equals("org.tomlj.QuotedStringVisitor");
+      throw new PresetException(file + ": is not valid TOML: " + (escape
+          ? "invalid unicode escape sequence (\\u takes 4 hex digits, \\U takes 8)"
+          : "the TOML parser gave up on it"));
     }
     if (toml.hasErrors()) {
       TomlParseError first = toml.errors().get(0);
       throw new PresetException(file + ": is not valid TOML: line " + first.position().line()
-          + ": " + first.getMessage());
+          + ": " + printable(first.getMessage()));
     }
-    return parse(file, toml);
+    Map<String, Object> values;
+    try {
+      values = toml.toMap();
+    } catch (StackOverflowError e) {
+      throw tooDeep(file);
+    }
+    return parse(file, toml.keySet(), values);
+  }
+
+  /**
+   * The TOML parser and its conversion to maps recurse once per nesting level; a preset has no
+   * nesting at all, so a file nesting thousands deep is refused rather than crashing the loader.
+   */
+  private static PresetException tooDeep(Path file) {
+    return new PresetException(file + ": nests arrays or tables too deeply; expected a flat list of"
+        + " key = value lines");
+  }
+
+  /**
+   * {@code s} for a one-line message: control characters escaped (a TOML string may hold any of
+   * them) and cut to 60 characters, so a bad value never spreads an error over many lines.
+   */
+  static String printable(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      if (b.length() >= 60) {
+        return b.append("...").toString();
+      }
+      char c = s.charAt(i);
+      if (c == '\n') {
+        b.append("\\n");
+      } else if (c == '\t') {
+        b.append("\\t");
+      } else if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /**
@@ -101,15 +154,16 @@ public final class Presets {
     return Path.of(h == null || h.isBlank() ? "." : h);
   }
 
-  private static Preset parse(Path file, TomlParseResult toml) throws PresetException {
-    for (String key : toml.keySet()) {
+  private static Preset parse(Path file, Set<String> keys, Map<String, Object> values)
+      throws PresetException {
+    for (String key : keys) {
       if (!KEYS.contains(key)) {
-        throw new PresetException(file + ": unknown key '" + key + "'; expected one of "
+        throw new PresetException(file + ": unknown key '" + printable(key) + "'; expected one of "
             + String.join(", ", new TreeSet<>(KEYS)));
       }
     }
     String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
-    return fromValues(file, stem, toml.toMap());
+    return fromValues(file, stem, values);
   }
 
   /** Every key at its default, playing {@code model}: what {@code --model} without a preset gets. */
@@ -133,15 +187,22 @@ public final class Presets {
     if (model.isBlank()) {
       throw new PresetException(file + ": key 'model' is empty; expected a model file path");
     }
+    Path modelPath;
+    try {
+      modelPath = Path.of(model);
+    } catch (InvalidPathException e) {
+      throw new PresetException(file + ": key 'model' is \"" + printable(model)
+          + "\"; expected a model file path (" + printable(e.getReason()) + ")");
+    }
     String modeKey = r.string("mode", "duet");
     Mode mode = Mode.ofKey(modeKey);
     if (mode == null) {
-      throw new PresetException(file + ": key 'mode' is \"" + modeKey
+      throw new PresetException(file + ": key 'mode' is \"" + printable(modeKey)
           + "\"; expected \"duet\" or \"call-response\"");
     }
     return new Preset(
         name,
-        Path.of(model),
+        modelPath,
         r.real("temperature", 0.9, 0.0, 4.0),
         r.real("top_p", 1.0, 0.01, 1.0),
         r.integer("temperature_cc", -1, 0, 127),
@@ -240,7 +301,7 @@ public final class Presets {
 
     private static String show(Object o) {
       if (o instanceof String s) {
-        return "\"" + s + "\"";
+        return "\"" + printable(s) + "\"";
       }
       if (o instanceof Map<?, ?> || o instanceof org.tomlj.TomlTable) {
         return "a table";

@@ -210,6 +210,38 @@ class ModelFileTest {
   }
 
   @Test
+  void textFromTheFileIsEchoedOnOneShortLine() throws Exception {
+    String msg = problem(variant("key", Map.of("output.bias.npy",
+        npy("{'descr': '<f4', 'fortran_order': False, 'a\nb\u0007': 1}\n", 388))));
+    assertTrue(msg.contains("unknown key 'a?b?' in its .npy header"), msg);
+    String format = "line1\\nline2" + "x".repeat(10_000);
+    msg = problem(variant("fmtlines", Map.of("model.json", json(config(format, 1, PERF, 388, 4, 8, 2)))));
+    assertTrue(msg.contains("format 'line1?line2xxx") && msg.contains("xxx...' in model.json"), msg);
+    assertTrue(msg.length() < 400, msg);
+  }
+
+  @Test
+  void aFewBytesDeclaringALargeArrayAreRefusedBeforeItIsAllocated() throws Exception {
+    // hidden_size 4096 with one-hot input: lstm.weight_ih_l0 is [16384, 388], 25 MB of floats.
+    Path file = dir.resolve("tiny-but-large.cmodel");
+    try (OutputStream os = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(os)) {
+      z.putNextEntry(new ZipEntry("model.json"));
+      z.write(json(config("continuo-model", 1, PERF, 388, 0, 4096, 1)));
+      z.closeEntry();
+      z.putNextEntry(new ZipEntry("lstm.weight_ih_l0.npy"));
+      z.write(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (16384, 388), }\n", 3));
+      z.closeEntry();
+    }
+    assertTrue(Files.size(file) < 2048);
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    String msg = problem(file);
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(msg.contains("lstm.weight_ih_l0.npy that ends after 3 of the 6356992 values"), msg);
+    assertTrue(allocated < 8 * 1024 * 1024, allocated + " bytes allocated");
+  }
+
+  @Test
   void nonFiniteValuesAreRefused() throws Exception {
     LstmWeights w = RandomModels.create(0, 4, 1, 1);
     w.outputBias()[17] = Float.NaN;
@@ -225,6 +257,10 @@ class ModelFileTest {
     assertTrue(msg.contains("path or unusual name '../../etc/evil.npy'"), msg);
     msg = problem(variant("dir", Map.of("sub/output.bias.npy", json("x"))));
     assertTrue(msg.contains("path or unusual name"), msg);
+    for (String name : new String[] {"/etc/evil.npy", "..\\evil.npy", "C:evil.npy", ".hidden"}) {
+      msg = problem(variant("abs", Map.of(name, json("x"))));
+      assertTrue(msg.contains("path or unusual name"), msg);
+    }
   }
 
   @Test

@@ -132,6 +132,52 @@ class PresetsTest {
     assertTrue(m.contains(f.toString()), m);
   }
 
+  @Test
+  void escapedControlCharactersInAValueStayOnOneEscapedLine() throws IOException {
+    Path f = write("ctl.toml", "model = \"m\"\nmode = \"duet\\nrm -rf\\u0007\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertEquals(f + ": key 'mode' is \"duet\\nrm -rf\\u0007\"; expected \"duet\" or \"call-response\"", m);
+    Path key = write("key.toml", "model = \"m\"\n\"a\\nb\" = 1\n");
+    m = assertThrows(PresetException.class, () -> Presets.load(key)).getMessage();
+    assertTrue(m.startsWith(key + ": unknown key 'a\\nb';"), m);
+  }
+
+  @Test
+  void aLongBadValueIsShortenedInTheMessage() throws IOException {
+    Path f = write("long.toml", "model = \"m\"\ntemperature = \"" + "x".repeat(100_000) + "\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.length() < f.toString().length() + 150 && m.contains("x..."), m);
+  }
+
+  @Test
+  void aModelPathThatCannotBeAPathIsRejected() throws IOException {
+    Path f = write("nul.toml", "model = \"models/a\\u0000b.cmodel\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertTrue(m.startsWith(f + ": key 'model' is \"models/a\\u0000b.cmodel\"; expected a model file path"),
+        m);
+  }
+
+  @Test
+  void deeplyNestedArraysAndTablesAreRefusedNotACrash() throws IOException {
+    for (String deep : new String[] {"[".repeat(100_000), "{a=".repeat(50_000),
+        "[".repeat(100_000) + "]".repeat(100_000)}) {
+      Path f = write("deep.toml", "model = \"m\"\nx = " + deep + "\n");
+      String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+      assertTrue(m.startsWith(f + ": "), m);
+    }
+  }
+
+  @Test
+  void aShortUnicodeEscapeIsInvalidTomlAlsoWithAssertionsOn() throws IOException {
+    // Surefire runs with -ea, where the TOML parser's own assert statements fire.
+    for (String escape : new String[] {"\\U00", "\\u00", "\\U0041"}) {
+      Path f = write("esc.toml", "model = \"m" + escape + "\"\n");
+      String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+      assertTrue(m.startsWith(f + ": is not valid TOML: ") && m.toLowerCase().contains("unicode escape"),
+          m);
+    }
+  }
+
   private Path write(String name, String text) throws IOException {
     Path f = dir.resolve(name);
     Files.writeString(f, text);

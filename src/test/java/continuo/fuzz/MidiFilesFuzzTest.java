@@ -1,0 +1,36 @@
+package continuo.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import continuo.encoding.MidiFiles;
+import continuo.encoding.Note;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Any bytes given to the Standard MIDI File reader give notes or an IOException naming the file
+ * and the problem in one line: never another exception, a hang or a runaway allocation.
+ */
+class MidiFilesFuzzTest {
+  private static final String NAME = "fuzzed.mid";
+
+  @FuzzTest(maxDuration = "30s")
+  @Timeout(10)
+  void anyBytesGiveNotesOrOneClearError(byte[] bytes) {
+    List<Note> notes;
+    try {
+      notes = MidiFiles.parse(bytes, NAME);
+    } catch (IOException e) {
+      Contract.clearOneLineNaming(e, NAME + ": ");
+      return;
+    }
+    for (int i = 1; i < notes.size(); i++) {
+      assertTrue(notes.get(i - 1).startMicros() <= notes.get(i).startMicros(), "notes sorted by onset");
+    }
+    for (Note n : notes) {
+      assertTrue(n.channel() != 9, "drums are skipped");
+    }
+  }
+}
