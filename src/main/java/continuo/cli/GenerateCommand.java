@@ -84,6 +84,7 @@ final class GenerateCommand implements Callable<Integer> {
     int[] continuation;
     try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {
       Generator generator = new Generator(stepper, seed);
+      generator.setMaxNoteMillis(model.maxNoteLengthMs());
       generator.prime(primerTokens);
       long millis = Math.round(seconds * 1000);
       continuation = generator.continueFor(millis, t, p, Generator.maxTokensFor(millis));

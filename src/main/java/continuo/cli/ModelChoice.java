@@ -23,8 +23,9 @@ final class ModelChoice {
       description = "A preset: a name from presets/ (e.g. folk, piano) or a .toml file.")
   String preset;
 
-  /** The loaded model with the sampling defaults that come with it. */
-  record Resolved(String name, LstmWeights weights, float temperature, float topP) {}
+  /** The loaded model with the sampling defaults and the note-length limit that come with it. */
+  record Resolved(String name, LstmWeights weights, float temperature, float topP,
+      int maxNoteLengthMs) {}
 
   Resolved resolve() {
     Path home = Presets.home();
@@ -40,7 +41,8 @@ final class ModelChoice {
     }
     Path file = model != null ? model : p.modelPath(home);
     String name = model != null ? model.getFileName().toString() : "preset " + p.name();
-    return new Resolved(name, load(file), (float) p.temperature(), (float) p.topP());
+    return new Resolved(name, load(file), (float) p.temperature(), (float) p.topP(),
+        p.maxNoteLengthMs());
   }
 
   /**

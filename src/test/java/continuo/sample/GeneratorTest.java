@@ -79,4 +79,40 @@ class GeneratorTest {
     });
     assertEquals(1000 + 10 * 101, Generator.maxTokensFor(1000));
   }
+
+  @Test
+  void noNoteOutlastsTheLengthLimitPrimerNotesIncluded() {
+    // The primer holds pitch 60 for 500 ms when it ends; the limit applies to it too.
+    assertTrue(longestNote(Long.MAX_VALUE) > 700, "without a limit this model holds notes longer");
+    assertTrue(longestNote(700) <= 700, "with it, no note is longer than the limit");
+  }
+
+  /** The longest note, in ms, of the primer plus 20 s generated under {@code limitMillis}. */
+  private static long longestNote(long limitMillis) {
+    int[] out;
+    try (LstmStepper stepper = Models.stepper(RandomModels.create(16, 32, 1, 5))) {
+      Generator g = new Generator(stepper, 6);
+      if (limitMillis != Long.MAX_VALUE) {
+        g.setMaxNoteMillis(limitMillis);
+      }
+      g.prime(PRIMER);
+      out = g.continueFor(20_000, 1.2f, 1f, Generator.maxTokensFor(20_000));
+    }
+    int[] all = new int[PRIMER.length + out.length];
+    System.arraycopy(PRIMER, 0, all, 0, PRIMER.length);
+    System.arraycopy(out, 0, all, PRIMER.length, out.length);
+    long clock = 0;
+    long longest = 0;
+    long[] onset = new long[128];
+    for (int t : all) {
+      if (PerformanceEncoding.isTimeShift(t)) {
+        clock += PerformanceEncoding.shiftMillis(t);
+      } else if (PerformanceEncoding.isNoteOn(t)) {
+        onset[PerformanceEncoding.pitch(t)] = clock;
+      } else if (PerformanceEncoding.isNoteOff(t)) {
+        longest = Math.max(longest, clock - onset[PerformanceEncoding.pitch(t)]);
+      }
+    }
+    return longest;
+  }
 }
