@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
       "Measures the LSTM step (median, p99, max) and sampling time, and the bytes allocated per "
           + "step, after a warm-up, feeding the model its own samples.",
       "With --candidates, measures the plain Java, Vector API and ND4J steps side by side and the "
-          + "memory-bandwidth floor."
+          + "memory-bandwidth floor.",
+      "--suite measures the live path instead: schedule (send-time error of the output "
+          + "scheduler), answer (duet answer latency), flood (10,000 messages/s into the engine), "
+          + "or all of them."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,6 +61,29 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
+  @Option(names = "--suite", defaultValue = "step", paramLabel = "step|schedule|answer|flood|all",
+      description = "What to measure (default: ${DEFAULT-VALUE}).")
+  String suite;
+
+  @Option(names = "--seconds", defaultValue = "20", paramLabel = "S",
+      description = "schedule and flood: how long to run (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--load", description = "schedule: keep every other core busy meanwhile.")
+  boolean load;
+
+  @Option(names = "--trials", defaultValue = "300", paramLabel = "N",
+      description = "answer: how many answers to time (default: ${DEFAULT-VALUE}).")
+  int trials;
+
+  @Option(names = "--rate", defaultValue = "10000", paramLabel = "MSG/S",
+      description = "flood: MIDI messages per second (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--plot", paramLabel = "DIR",
+      description = "schedule and answer: also write a latency histogram PNG into DIR.")
+  Path plot;
+
   @Option(names = "--candidates",
       description = "Measure every step implementation (plain, vector, nd4j) and the bandwidth floor.")
   boolean candidates;
@@ -74,6 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UserError("--warmup-ms must not be negative, got " + warmupMs);
     }
     LstmWeights weights = load();
+    if (!suite.equals("step")) {
+      return new LiveBenchmarks(this, weights).run();
+    }
     ModelConfig c = weights.config();
     PrintWriter out = spec.commandLine().getOut();
     List<StepBenchmark.Result> results = new ArrayList<>();

@@ -18,6 +18,10 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class MidiEventRing {
   private static final int MSG_TYPE = 1;
   private static final int RECORD = 12;
+  /** What one message occupies in the ring: header plus payload, aligned. */
+  private static final int RECORD_BYTES = BitUtil.align(
+      org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH + RECORD,
+      org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT);
 
   private final RingBuffer ring;
   private final AtomicCounter dropped;
@@ -63,6 +67,11 @@ public final class MidiEventRing {
 
   public boolean isEmpty() {
     return ring.size() == 0;
+  }
+
+  /** Messages waiting, from any thread (a snapshot): the backlog a benchmark watches. */
+  public int queued() {
+    return ring.size() / RECORD_BYTES;
   }
 
   private void forward(int type, MutableDirectBuffer buffer, int index, int length) {

@@ -59,4 +59,43 @@ class BenchCommandTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("bench: --random '16,0,1' is not E,H,L"), r.err());
   }
+
+  @Test
+  void theLiveSuitesReportEveryEventAndTheFloodLosesNoNoteOff() throws Exception {
+    Path png = dir.resolve("plots");
+    ScoreCommandTest.Run r = ScoreCommandTest.run("bench", "--random", "16,32,1", "--suite", "all",
+        "--seconds", "1", "--trials", "20", "--rate", "2000", "--json", "--plot", png.toString());
+    assertEquals(0, r.exit(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(3, lines.length, r.out());
+    ObjectMapper json = new ObjectMapper();
+
+    JsonNode schedule = json.readTree(lines[0]);
+    assertEquals("schedule", schedule.get("suite").asText());
+    assertEquals(100, schedule.get("send_error_count").asInt(), "every scheduled event was sent");
+    assertTrue(schedule.get("send_error_us_p50").asDouble()
+        <= schedule.get("send_error_us_max").asDouble());
+
+    JsonNode answer = json.readTree(lines[1]);
+    assertEquals(20, answer.get("trials").asInt());
+    assertEquals(answer.get("answered").asInt(), answer.get("answer_latency_count").asInt());
+    assertTrue(answer.get("answered").asInt() > 0, "continuo answered: " + lines[1]);
+
+    JsonNode flood = json.readTree(lines[2]);
+    assertEquals(2000, flood.get("messages").asInt());
+    assertEquals(0, flood.get("refused_by_full_ring").asInt(), lines[2]);
+    assertEquals(flood.get("note_offs_offered").asInt(), flood.get("note_offs_taken_in").asInt());
+    assertEquals(0, flood.get("note_offs_lost").asInt());
+    assertTrue(flood.get("note_offs_offered").asInt() >= 800, lines[2]);
+
+    assertTrue(java.nio.file.Files.size(png.resolve("schedule-jitter.png")) > 1000);
+    assertTrue(java.nio.file.Files.size(png.resolve("answer-latency.png")) > 1000);
+  }
+
+  @Test
+  void anUnknownSuiteIsOneClearLine() {
+    ScoreCommandTest.Run r = ScoreCommandTest.run("bench", "--random", "8,32,1", "--suite", "gc");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--suite") && r.err().contains("flood"), r.err());
+  }
 }

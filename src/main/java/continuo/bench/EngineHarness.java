@@ -1,0 +1,67 @@
+package continuo.bench;
+
+import continuo.encoding.PerformanceEncoding;
+import continuo.engine.LiveEngine;
+import continuo.metrics.Counters;
+import continuo.midi.MidiEventRing;
+import continuo.model.LstmStepper;
+import continuo.model.LstmWeights;
+import continuo.model.Models;
+import continuo.preset.Preset;
+import continuo.sample.Sampler;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * The live engine as {@code continuo run} runs it (its own thread, the same idle strategy, the real
+ * clock, a real model and sampler), with the benchmark standing in for the MIDI backend: it offers
+ * the player's messages to the input ring and drains the output (and record) rings itself.
+ */
+final class EngineHarness implements AutoCloseable {
+  /** What the Java Sound backend asks for: events handed over this far ahead of their time. */
+  static final long OUTPUT_LEAD_NANOS = 2_000_000;
+
+  final Counters counters = new Counters();
+  final MidiEventRing input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
+  final MidiEventRing output = new MidiEventRing(8192, counters.newCounter("output.dropped"));
+  final MidiEventRing record = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
+  final LiveEngine engine;
+  private final AgentRunner runner;
+
+  EngineHarness(LstmWeights weights, int gapMs, long seed) {
+    LstmStepper stepper = Models.stepper(weights);
+    Models.warmUp(stepper, 20_000);
+    Preset preset = Preset.forModel(Path.of(weights.config().name() + ".cmodel"))
+        .withTiming(gapMs, 0, false);
+    Sampler sampler = new Sampler(seed, PerformanceEncoding.VOCAB_SIZE);
+    engine = new LiveEngine(SystemNanoClock.INSTANCE, new MidiEventRing[] {input}, output, record,
+        OUTPUT_LEAD_NANOS, preset, stepper, sampler::sample, null, List.of(), counters);
+    runner = new AgentRunner(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+        TimeUnit.MICROSECONDS.toNanos(200)), Throwable::printStackTrace,
+        counters.newCounter("engine.runner.errors"), engine);
+    AgentRunner.startOnThread(runner);
+  }
+
+  /** The engine thread's id, for its allocation counter. */
+  long engineThreadId() {
+    Thread t;
+    while ((t = runner.thread()) == null) {
+      Thread.onSpinWait();
+    }
+    return t.getId();
+  }
+
+  @Override
+  public void close() {
+    engine.requestShutdown();
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (!engine.isSilent() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    runner.close();
+  }
+}

@@ -1,0 +1,167 @@
+package continuo.midi.javasound;
+
+import continuo.bench.Latencies;
+import continuo.metrics.Counters;
+import continuo.midi.MidiEventRing;
+import continuo.midi.MidiMessage;
+import java.util.List;
+import java.util.Random;
+import javax.sound.midi.MidiDevice;
+import javax.sound.midi.Receiver;
+import javax.sound.midi.Transmitter;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * Scheduler timing: events handed to the Java Sound output thread ahead of their time (as the
+ * engine hands them, {@code outputLeadNanos} early), sent by it at their time (park, then spin),
+ * into a device that notes when each arrives. Reports |arrival - intended time|. With {@code load},
+ * every other core is kept busy by a spinning thread, as a DAW or a synth would.
+ */
+public final class SchedulerBenchmark {
+  private SchedulerBenchmark() {}
+
+  public static Latencies run(double seconds, boolean load, long seed) throws Exception {
+    int n = (int) Math.max(10, seconds * 100); // one event every 10 ms on average
+    long[] intended = new long[n];
+    long[] arrived = new long[n];
+    TimingDevice device = new TimingDevice(arrived);
+    Counters counters = new Counters();
+    MidiEventRing output = new MidiEventRing(1024, counters.newCounter("output.dropped"));
+    MidiEventRing input = new MidiEventRing(16, counters.newCounter("input.dropped"));
+    List<Thread> burners = load ? burners() : List.of();
+    JavaSoundConnection c = new JavaSoundConnection(null, device, input, output,
+        SystemNanoClock.INSTANCE, counters);
+    try {
+      Random r = new Random(seed);
+      long lead = c.outputLeadNanos();
+      long t = System.nanoTime() + 50_000_000L;
+      for (int i = 0; i < n; i++) {
+        t += 1_000_000L + r.nextInt(19_000_000); // 1..20 ms apart
+        intended[i] = t;
+      }
+      for (int i = 0; i < n; i++) {
+        long handAt = intended[i] - lead;
+        while (System.nanoTime() < handAt) {
+          long left = handAt - System.nanoTime();
+          if (left > 300_000) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left - 200_000);
+          } else {
+            Thread.onSpinWait();
+          }
+        }
+        output.offer(intended[i], MidiMessage.of(MidiMessage.NOTE_ON, 1, 60, 1 + i % 127));
+      }
+      long end = System.nanoTime() + 1_000_000_000L;
+      while (device.count < n && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+    } finally {
+      c.close();
+      for (Thread b : burners) {
+        b.interrupt();
+      }
+    }
+    long[] error = new long[device.count];
+    for (int i = 0; i < device.count; i++) {
+      error[i] = Math.abs(arrived[i] - intended[i]);
+    }
+    return new Latencies(error, device.count);
+  }
+
+  private static List<Thread> burners() {
+    int others = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    List<Thread> list = new java.util.ArrayList<>();
+    for (int i = 0; i < others; i++) {
+      Thread b = new Thread(() -> {
+        double x = 1;
+        while (!Thread.currentThread().isInterrupted()) {
+          x = Math.sqrt(x + 1.0);
+        }
+      }, "cpu-load-" + i);
+      b.setDaemon(true);
+      b.start();
+      list.add(b);
+    }
+    return list;
+  }
+
+  /** An output device that writes down when each message arrives, in order. */
+  private static final class TimingDevice implements MidiDevice {
+    private final long[] arrived;
+    private volatile int count;
+    private volatile boolean open;
+    private final Info info = new Info("timing", "continuo bench", "records arrival times", "1") {};
+
+    TimingDevice(long[] arrived) {
+      this.arrived = arrived;
+    }
+
+    @Override
+    public Receiver getReceiver() {
+      return new Receiver() {
+        @Override
+        public void send(javax.sound.midi.MidiMessage message, long timeStamp) {
+          long now = System.nanoTime();
+          int i = count;
+          if (i < arrived.length) {
+            arrived[i] = now;
+            count = i + 1;
+          }
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public Info getDeviceInfo() {
+      return info;
+    }
+
+    @Override
+    public void open() {
+      open = true;
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public long getMicrosecondPosition() {
+      return -1;
+    }
+
+    @Override
+    public int getMaxReceivers() {
+      return -1;
+    }
+
+    @Override
+    public int getMaxTransmitters() {
+      return 0;
+    }
+
+    @Override
+    public List<Receiver> getReceivers() {
+      return List.of();
+    }
+
+    @Override
+    public Transmitter getTransmitter() throws javax.sound.midi.MidiUnavailableException {
+      throw new javax.sound.midi.MidiUnavailableException("an output-only device");
+    }
+
+    @Override
+    public List<Transmitter> getTransmitters() {
+      return List.of();
+    }
+  }
+}
