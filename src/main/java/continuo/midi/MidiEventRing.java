@@ -13,7 +13,9 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * A preallocated single-producer/single-consumer ring of timestamped MIDI messages, the only way
  * MIDI crosses between threads. {@link #offer} never blocks: a full ring returns false and bumps the
- * drop counter. Exactly one thread offers and one thread drains.
+ * drop counter. The last tenth of the ring is kept for everything but note-ons, so that under
+ * overload new notes are shed first and the note-offs of notes already in still get through.
+ * Exactly one thread offers and one thread drains.
  */
 public final class MidiEventRing {
   private static final int MSG_TYPE = 1;
@@ -25,6 +27,8 @@ public final class MidiEventRing {
 
   private final RingBuffer ring;
   private final AtomicCounter dropped;
+  /** Bytes in use above which note-ons are refused. */
+  private final int noteOnLimit;
   private final MessageHandler forward = this::forward;
   private MidiHandler target;
 
@@ -34,10 +38,18 @@ public final class MidiEventRing {
     int bytes = BitUtil.findNextPositivePowerOfTwo(events * 32) + RingBufferDescriptor.TRAILER_LENGTH;
     this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(bytes)));
     this.dropped = dropped;
+    this.noteOnLimit = ring.capacity() / 10 * 9;
   }
 
-  /** Producer thread: appends one message; false (and counted) when the ring is full. */
+  /**
+   * Producer thread: appends one message; false (and counted) when the ring is full, or for a
+   * note-on when it is nine tenths full.
+   */
   public boolean offer(long timeNanos, int msg) {
+    if (MidiMessage.isNoteOn(msg) && ring.size() > noteOnLimit) {
+      dropped.increment();
+      return false;
+    }
     int index = ring.tryClaim(MSG_TYPE, RECORD);
     if (index <= 0) {
       dropped.increment();

@@ -2,6 +2,7 @@ package continuo.midi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import continuo.metrics.Counters;
 import java.util.ArrayList;
@@ -34,5 +35,26 @@ class MidiEventRingTest {
     assertEquals(1000 - accepted, dropped.get());
     assertFalse(ring.isEmpty());
     assertEquals("dropped=" + dropped.get(), counters.summary());
+  }
+
+  @Test
+  void underOverloadNoteOnsAreShedFirstSoThatNoteOffsStillGetThrough() {
+    AtomicCounter dropped = new Counters().newCounter("dropped");
+    MidiEventRing ring = new MidiEventRing(1000, dropped);
+    int ons = 0;
+    while (ring.offer(0, MidiMessage.pack(0x90, 60, 100))) {
+      ons++;
+    }
+    assertEquals(1, dropped.get());
+    int offs = 0;
+    while (ring.offer(0, MidiMessage.pack(0x80, 60, 0))) {
+      offs++;
+    }
+    assertTrue(ons > 900 && offs > ons / 20, ons + " note-ons, then " + offs + " note-offs");
+    assertFalse(ring.offer(0, MidiMessage.pack(0x90, 61, 100)), "still full");
+    int[] drained = new int[2];
+    ring.drain((t, m) -> drained[MidiMessage.isNoteOn(m) ? 0 : 1]++);
+    assertEquals(ons, drained[0]);
+    assertEquals(offs, drained[1]);
   }
 }

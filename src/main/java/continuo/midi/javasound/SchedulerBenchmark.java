@@ -14,14 +14,16 @@ import org.agrona.concurrent.SystemNanoClock;
 /**
  * Scheduler timing: events handed to the Java Sound output thread ahead of their time (as the
  * engine hands them, {@code outputLeadNanos} early), sent by it at their time (park, then spin),
- * into a device that notes when each arrives. Reports |arrival - intended time|. With {@code load},
+ * into a device that notes when each arrives. Reports |arrival - intended time| over {@code
+ * seconds}, after two seconds of the same traffic to warm the path up. With {@code load},
  * every other core is kept busy by a spinning thread, as a DAW or a synth would.
  */
 public final class SchedulerBenchmark {
   private SchedulerBenchmark() {}
 
   public static Latencies run(double seconds, boolean load, long seed) throws Exception {
-    int n = (int) Math.max(10, seconds * 100); // one event every 10 ms on average
+    int warm = 200; // two seconds
+    int n = warm + (int) Math.max(10, seconds * 100); // one event every 10 ms on average
     long[] intended = new long[n];
     long[] arrived = new long[n];
     TimingDevice device = new TimingDevice(arrived);
@@ -61,11 +63,12 @@ public final class SchedulerBenchmark {
         b.interrupt();
       }
     }
-    long[] error = new long[device.count];
-    for (int i = 0; i < device.count; i++) {
-      error[i] = Math.abs(arrived[i] - intended[i]);
+    int measured = Math.max(0, device.count - warm);
+    long[] error = new long[measured];
+    for (int i = 0; i < measured; i++) {
+      error[i] = Math.abs(arrived[warm + i] - intended[warm + i]);
     }
-    return new Latencies(error, device.count);
+    return new Latencies(error, measured);
   }
 
   private static List<Thread> burners() {
