@@ -45,6 +45,8 @@ public final class LiveSession implements AutoCloseable {
   static final int WARM_UP_STEPS = 5_000;
 
   private final Counters counters = new Counters();
+  private MidiEventRing fileRing;
+  private MidiEventRing recordRing;
   private final NanoClock clock = SystemNanoClock.INSTANCE;
   private final Consumer<String> log;
   private final LiveConfig config;
@@ -102,34 +104,17 @@ public final class LiveSession implements AutoCloseable {
     long t0 = System.nanoTime();
     Preset preset = config.preset();
     LstmStepper stepper = loadModel(preset, config.home());
-    Models.warmUp(stepper, WARM_UP_STEPS);
+    // The JIT warm-up runs while the backend opens; the engine starts only after both.
+    Thread warmUp = new Thread(() -> Models.warmUp(stepper, WARM_UP_STEPS), "continuo-warm-up");
+    warmUp.start();
+    try {
+      openBackend();
+    } finally {
+      joinUninterruptibly(warmUp);
+    }
     log.accept(String.format("event=model_loaded preset=%s model=%s hidden=%d layers=%d ms=%d",
         preset.name(), preset.modelPath(config.home()), stepper.config().hiddenSize(),
         stepper.config().layers(), (System.nanoTime() - t0) / 1_000_000));
-
-    MidiProviders providers = new MidiProviders(counters);
-    provider = providers.select(config.backend());
-    backendName = provider.name();
-    if ("auto".equals(config.backend())) {
-      log.accept("event=backend_chosen backend=" + provider.name()
-          + (provider.name().equals("jack") ? " reason=jack_server_running"
-          : " reason=no_jack_server"));
-    }
-
-    input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
-    output = new MidiEventRing(8192, counters.newCounter("output.dropped"));
-    MidiEventRing fileRing = null;
-    if (config.inputFile() != null) {
-      fileRing = new MidiEventRing(8192, counters.newCounter("file_input.dropped"));
-      fileInput = new FileInput(config.inputFile(), fileRing, clock);
-    }
-    MidiEventRing recordRing = null;
-    if (config.record() != null) {
-      recordRing = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
-      recorder = new SessionRecorder(recordRing, clock.nanoTime());
-    }
-    connection = provider.open(config.midi(), input, output, clock);
-    log.accept("event=midi_open " + connection.describe());
 
     switcher = new PresetSwitcher(p -> {
       LstmStepper s = loadModel(p, config.home());
@@ -170,6 +155,47 @@ public final class LiveSession implements AutoCloseable {
         "event=ready preset=%s mode=%s temperature=%.2f backend=%s startup_ms=%d",
         preset.name(), preset.mode(), preset.temperature(), backendName,
         (System.nanoTime() - t0) / 1_000_000));
+  }
+
+  /** Selects and opens the MIDI backend, the rings, the file input and the recorder. */
+  private void openBackend() throws IOException, MidiBackendException {
+    MidiProviders providers = new MidiProviders(counters);
+    provider = providers.select(config.backend());
+    backendName = provider.name();
+    if ("auto".equals(config.backend())) {
+      log.accept("event=backend_chosen backend=" + provider.name()
+          + (provider.name().equals("jack") ? " reason=jack_server_running"
+          : " reason=no_jack_server"));
+    }
+
+    input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
+    output = new MidiEventRing(8192, counters.newCounter("output.dropped"));
+    if (config.inputFile() != null) {
+      fileRing = new MidiEventRing(8192, counters.newCounter("file_input.dropped"));
+      fileInput = new FileInput(config.inputFile(), fileRing, clock);
+    }
+    if (config.record() != null) {
+      recordRing = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
+      recorder = new SessionRecorder(recordRing, clock.nanoTime());
+    }
+    connection = provider.open(config.midi(), input, output, clock);
+    log.accept("event=midi_open " + connection.describe());
+
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
