@@ -53,6 +53,25 @@ class JackLiveTest {
   }
 
   @Test
+  void ctrlCReleasesEveryNoteAsSigtermDoes() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    // A process started in the background of a shell ignores SIGINT, and so do its children.
+    assumeTrue(!ignoresSigint(), "this test JVM was started with SIGINT ignored");
+    ModelFile.write(RandomModels.create(16, 64, 1, 12), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-int",
+          "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "100", "--seed", "8",
+          "--mode", "duet"), List.of("--client", "continuo-int", "--listen", "1.5", "--tail", "0.5"));
+      s.interrupt = true;
+      Result r = s.run();
+      assertEquals(0, r.exitCode, "exit code after SIGINT; log:\n" + r.log);
+      assertTrue(r.noteOns().size() >= 1, "an answer was playing; log:\n" + r.log);
+      assertEquals(List.of(), r.stuckNotes(), "every note-on has its note-off; log:\n" + r.log);
+      assertTrue(r.log.contains("event=stopped"), r.log);
+    }
+  }
+
+  @Test
   void programChangeSwitchesThePresetAndTheTemperatureControllerIsHonoured() throws Exception {
     assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
     Files.createDirectories(home.resolve("presets"));
@@ -308,6 +327,15 @@ class JackLiveTest {
     }
   }
 
+  private static boolean ignoresSigint() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0b10) != 0;
+      }
+    }
+    return false;
+  }
+
   private static long residentKilobytes(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
@@ -332,6 +360,8 @@ class JackLiveTest {
     java.util.function.Consumer<Process> watch;
     /** How long the client plays before it says "phrase-done". */
     int playSeconds = 30;
+    /** Stop continuo with SIGINT (Ctrl-C) instead of SIGTERM. */
+    boolean interrupt;
 
     Session(JackServer jack, List<String> continuoArgs, List<String> clientArgs) {
       this.jack = jack;
@@ -374,7 +404,11 @@ class JackLiveTest {
         waitFor(clientLines, "ready", 20, clientLog);
         String done = waitFor(clientLines, "phrase-done", playSeconds + 30, clientLog);
         waitFor(clientLines, "stop-now", 30, clientLog);
-        continuo.destroy(); // SIGTERM
+        if (interrupt) {
+          new ProcessBuilder("kill", "-INT", String.valueOf(continuo.pid())).start().waitFor();
+        } else {
+          continuo.destroy(); // SIGTERM
+        }
         boolean exited = continuo.waitFor(15, TimeUnit.SECONDS);
         String json = waitFor(clientLines, "{", 30, clientLog);
         client.waitFor(10, TimeUnit.SECONDS);
