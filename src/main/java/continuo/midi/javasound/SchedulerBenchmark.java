@@ -6,7 +6,6 @@ import continuo.midi.MidiEventRing;
 import continuo.midi.MidiMessage;
 import java.util.List;
 import java.util.Random;
-import javax.sound.midi.MidiDevice;
 import javax.sound.midi.Receiver;
 import javax.sound.midi.Transmitter;
 import org.agrona.concurrent.SystemNanoClock;
@@ -89,13 +88,12 @@ public final class SchedulerBenchmark {
   }
 
   /** An output device that writes down when each message arrives, in order. */
-  private static final class TimingDevice implements MidiDevice {
+  private static final class TimingDevice extends SimpleMidiDevice {
     private final long[] arrived;
     private volatile int count;
-    private volatile boolean open;
-    private final Info info = new Info("timing", "continuo bench", "records arrival times", "1") {};
 
     TimingDevice(long[] arrived) {
+      super("timing", "records arrival times");
       this.arrived = arrived;
     }
 
@@ -118,31 +116,6 @@ public final class SchedulerBenchmark {
     }
 
     @Override
-    public Info getDeviceInfo() {
-      return info;
-    }
-
-    @Override
-    public void open() {
-      open = true;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public long getMicrosecondPosition() {
-      return -1;
-    }
-
-    @Override
     public int getMaxReceivers() {
       return -1;
     }
@@ -153,18 +126,8 @@ public final class SchedulerBenchmark {
     }
 
     @Override
-    public List<Receiver> getReceivers() {
-      return List.of();
-    }
-
-    @Override
     public Transmitter getTransmitter() throws javax.sound.midi.MidiUnavailableException {
       throw new javax.sound.midi.MidiUnavailableException("an output-only device");
-    }
-
-    @Override
-    public List<Transmitter> getTransmitters() {
-      return List.of();
     }
   }
 }

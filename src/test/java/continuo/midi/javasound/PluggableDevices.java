@@ -33,25 +33,26 @@ public final class PluggableDevices extends MidiDeviceProvider {
   @Override
   public MidiDevice.Info[] getDeviceInfo() {
     Port p = plugged;
-    return p == null ? new MidiDevice.Info[0] : new MidiDevice.Info[] {p.info};
+    return p == null ? new MidiDevice.Info[0] : new MidiDevice.Info[] {p.getDeviceInfo()};
   }
 
   @Override
   public MidiDevice getDevice(MidiDevice.Info info) {
     Port p = plugged;
-    if (p == null || p.info != info) {
+    if (p == null || p.getDeviceInfo() != info) {
       throw new IllegalArgumentException("no such device: " + info);
     }
     return p;
   }
 
   /** One plugged-in interface: what continuo sends it is recorded, and a test plays into it. */
-  public static final class Port implements MidiDevice {
-    private final Info info = new Info(NAME, "continuo tests", "a MIDI interface that comes and goes",
-        "1.0") {};
+  public static final class Port extends SimpleMidiDevice {
     private final List<int[]> received = new CopyOnWriteArrayList<>();
     private volatile Receiver toContinuo;
-    private volatile boolean open;
+
+    Port() {
+      super(NAME, "a MIDI interface that comes and goes");
+    }
 
     /** A player's message into continuo. */
     public void play(int status, int data1, int data2) throws Exception {
@@ -64,31 +65,6 @@ public final class PluggableDevices extends MidiDeviceProvider {
     /** Every short message continuo sent this port: {status, data1, data2}. */
     public List<int[]> received() {
       return received;
-    }
-
-    @Override
-    public Info getDeviceInfo() {
-      return info;
-    }
-
-    @Override
-    public void open() {
-      open = true;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public long getMicrosecondPosition() {
-      return -1;
     }
 
     @Override
@@ -106,7 +82,7 @@ public final class PluggableDevices extends MidiDeviceProvider {
       return new Receiver() {
         @Override
         public void send(MidiMessage message, long timeStamp) {
-          if (!open) {
+          if (!isOpen()) {
             throw new IllegalStateException("device closed");
           }
           if (message instanceof ShortMessage s) {
@@ -117,11 +93,6 @@ public final class PluggableDevices extends MidiDeviceProvider {
         @Override
         public void close() {}
       };
-    }
-
-    @Override
-    public List<Receiver> getReceivers() {
-      return List.of();
     }
 
     @Override
@@ -142,11 +113,6 @@ public final class PluggableDevices extends MidiDeviceProvider {
           toContinuo = null;
         }
       };
-    }
-
-    @Override
-    public List<Transmitter> getTransmitters() {
-      return List.of();
     }
   }
 }
