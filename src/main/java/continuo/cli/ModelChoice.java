@@ -20,7 +20,7 @@ final class ModelChoice {
   Path model;
 
   @Option(names = "--preset", paramLabel = "P",
-      description = "A preset: a name from presets/ (e.g. folk, piano) or a .toml file.")
+      description = "A preset: a name from presets/ (e.g. folk, piano, bach) or a .toml file.")
   String preset;
 
   /** The loaded model with the sampling defaults and the note-length limit that come with it. */
