@@ -5,30 +5,28 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The LSTM step with Java's Vector API ({@code jdk.incubator.vector}): matrices stay row-major
- * (PyTorch's layout, one array per row, padded with zeros to a multiple of two SIMD vectors;
- * separate row arrays let C2 drop the bounds checks that a flat array with row offsets keeps) and every
- * matrix-vector product is a set of dot products, four rows at a time with two accumulators
- * each, so one load of the input vector feeds eight independent fused multiply-adds. For
- * layers above the first, the input and recurrent matrices are concatenated so that one pass over
- * {@code [h_below | h_own]} computes all four gates. Layer 0's input projection is a table row.
+ * The LSTM step with Java's Vector API ({@code jdk.incubator.vector}). Every matrix-vector product
+ * runs over panels of rows stored column by column (see {@link Panels}): for each input element,
+ * one broadcast feeds eight fused multiply-adds into eight vector accumulators that stay in
+ * registers for the whole panel, and the weights stream through in one contiguous sweep. No
+ * per-row horizontal sums, which is what a dot product per row costs. For layers above the first,
+ * the input and recurrent matrices are concatenated so that one pass over {@code [h_below |
+ * h_own]} computes all four gates. Layer 0's input projection is a table row.
  *
  * <p>Only loaded when the module is present (see {@link Models}). Allocation free in steady
  * state; scratch lives in the stepper, so one thread at a time uses it.
  */
 final class VectorStepper implements LstmStepper {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int STEP = 2 * S.length();
+  private static final int N = S.length();
 
   private final ModelConfig config;
   private final int hidden;
   private final int vocab;
   private final float[][] inputTable;
-  private final float[][][] matrix;
-  private final int[] stride;
+  private final Panels[] matrix;
   private final float[][] bias;
-  private final float[][] output;
-  private final int outStride;
+  private final Panels output;
   private final float[] outputBias;
   private final float[][] x;
   private final float[] gates;
@@ -40,38 +38,26 @@ final class VectorStepper implements LstmStepper {
     int g = 4 * hidden;
     int layers = config.layers();
     inputTable = Prepared.inputTable(w);
-    matrix = new float[layers][][];
-    stride = new int[layers];
+    matrix = new Panels[layers];
     bias = new float[layers][];
     x = new float[layers][];
     for (int k = 0; k < layers; k++) {
-      int width = k == 0 ? hidden : 2 * hidden;
-      int s = roundUp(width);
-      stride[k] = s;
-      float[][] m = new float[g][s];
-      for (int r = 0; r < g; r++) {
-        if (k == 0) {
-          System.arraycopy(w.weightHh()[0], r * hidden, m[r], 0, hidden);
-        } else {
-          System.arraycopy(w.weightIh()[k], r * hidden, m[r], 0, hidden);
-          System.arraycopy(w.weightHh()[k], r * hidden, m[r], hidden, hidden);
+      if (k == 0) {
+        matrix[k] = Panels.of(w.weightHh()[0], g, hidden);
+      } else {
+        float[] m = new float[g * 2 * hidden];
+        for (int r = 0; r < g; r++) {
+          System.arraycopy(w.weightIh()[k], r * hidden, m, r * 2 * hidden, hidden);
+          System.arraycopy(w.weightHh()[k], r * hidden, m, r * 2 * hidden + hidden, hidden);
         }
+        matrix[k] = Panels.of(m, g, 2 * hidden);
+        x[k] = new float[2 * hidden];
       }
-      matrix[k] = m;
       bias[k] = k == 0 ? null : Prepared.bias(w, k);
-      x[k] = new float[s];
     }
-    outStride = roundUp(hidden);
-    output = new float[vocab][outStride];
-    for (int r = 0; r < vocab; r++) {
-      System.arraycopy(w.outputWeight(), r * hidden, output[r], 0, hidden);
-    }
+    output = Panels.of(w.outputWeight(), vocab, hidden);
     outputBias = w.outputBias().clone();
     gates = new float[g];
-  }
-
-  private static int roundUp(int n) {
-    return (n + STEP - 1) / STEP * STEP;
   }
 
   @Override
@@ -82,13 +68,7 @@ final class VectorStepper implements LstmStepper {
   @Override
   public void step(LstmState state, int token, float[] logits) {
     advance(state, token);
-    float[] xo = x[config.layers() - 1];
-    // The top layer's buffer starts with h_below; reuse its padding-aware length for h_top.
-    float[] in = xo;
-    float[] h = state.h(config.layers() - 1);
-    System.arraycopy(h, 0, in, 0, hidden);
-    java.util.Arrays.fill(in, hidden, outStride, 0f);
-    matVec(output, outStride, vocab, in, outputBias, logits);
+    output.multiply(state.h(config.layers() - 1), outputBias, logits);
   }
 
   @Override
@@ -96,17 +76,107 @@ final class VectorStepper implements LstmStepper {
     if (token < 0 || token >= vocab) {
       throw new IllegalArgumentException("token " + token + " is outside 0.." + (vocab - 1));
     }
-    int g = 4 * hidden;
     for (int k = 0; k < matrix.length; k++) {
-      float[] xk = x[k];
+      float[] in;
       if (k == 0) {
-        System.arraycopy(state.h(0), 0, xk, 0, hidden);
+        in = state.h(0);
       } else {
-        System.arraycopy(state.h(k - 1), 0, xk, 0, hidden);
-        System.arraycopy(state.h(k), 0, xk, hidden, hidden);
+        in = x[k];
+        System.arraycopy(state.h(k - 1), 0, in, 0, hidden);
+        System.arraycopy(state.h(k), 0, in, hidden, hidden);
       }
-      matVec(matrix[k], stride[k], g, xk, k == 0 ? inputTable[token] : bias[k], gates);
+      matrix[k].multiply(in, k == 0 ? inputTable[token] : bias[k], gates);
       cell(gates, state.h(k), state.c(k), hidden);
+    }
+  }
+
+  /**
+   * A row-major [rows, cols] matrix repacked for products with a vector: panels of {@code 8N}
+   * rows (N = SIMD lanes), then panels of N rows, each stored column by column, so that column j
+   * of a panel is 8 (or 1) contiguous vectors; the last {@code rows % N} rows stay row by row.
+   */
+  private record Panels(float[][] wide, float[][] narrow, float[][] tail, int cols) {
+    static final int WIDE = 8 * N;
+
+    static Panels of(float[] m, int rows, int cols) {
+      int wide = rows / WIDE;
+      int narrow = (rows - wide * WIDE) / N;
+      int tailStart = wide * WIDE + narrow * N;
+      float[][] w = new float[wide][];
+      for (int b = 0; b < wide; b++) {
+        w[b] = columns(m, cols, b * WIDE, WIDE);
+      }
+      float[][] n = new float[narrow][];
+      for (int b = 0; b < narrow; b++) {
+        n[b] = columns(m, cols, wide * WIDE + b * N, N);
+      }
+      float[][] t = new float[rows - tailStart][cols];
+      for (int r = 0; r < t.length; r++) {
+        System.arraycopy(m, (tailStart + r) * cols, t[r], 0, cols);
+      }
+      return new Panels(w, n, t, cols);
+    }
+
+    private static float[] columns(float[] m, int cols, int firstRow, int height) {
+      float[] p = new float[height * cols];
+      for (int j = 0; j < cols; j++) {
+        for (int r = 0; r < height; r++) {
+          p[j * height + r] = m[(firstRow + r) * cols + j];
+        }
+      }
+      return p;
+    }
+
+    /** out[r] = add[r] + row r · x, for every row. */
+    void multiply(float[] x, float[] add, float[] out) {
+      int cols = this.cols;
+      for (int b = 0; b < wide.length; b++) {
+        float[] p = wide[b];
+        int r0 = b * WIDE;
+        FloatVector a0 = FloatVector.fromArray(S, add, r0);
+        FloatVector a1 = FloatVector.fromArray(S, add, r0 + N);
+        FloatVector a2 = FloatVector.fromArray(S, add, r0 + 2 * N);
+        FloatVector a3 = FloatVector.fromArray(S, add, r0 + 3 * N);
+        FloatVector a4 = FloatVector.fromArray(S, add, r0 + 4 * N);
+        FloatVector a5 = FloatVector.fromArray(S, add, r0 + 5 * N);
+        FloatVector a6 = FloatVector.fromArray(S, add, r0 + 6 * N);
+        FloatVector a7 = FloatVector.fromArray(S, add, r0 + 7 * N);
+        for (int j = 0, o = 0; j < cols; j++, o += WIDE) {
+          FloatVector xj = FloatVector.broadcast(S, x[j]);
+          a0 = FloatVector.fromArray(S, p, o).fma(xj, a0);
+          a1 = FloatVector.fromArray(S, p, o + N).fma(xj, a1);
+          a2 = FloatVector.fromArray(S, p, o + 2 * N).fma(xj, a2);
+          a3 = FloatVector.fromArray(S, p, o + 3 * N).fma(xj, a3);
+          a4 = FloatVector.fromArray(S, p, o + 4 * N).fma(xj, a4);
+          a5 = FloatVector.fromArray(S, p, o + 5 * N).fma(xj, a5);
+          a6 = FloatVector.fromArray(S, p, o + 6 * N).fma(xj, a6);
+          a7 = FloatVector.fromArray(S, p, o + 7 * N).fma(xj, a7);
+        }
+        a0.intoArray(out, r0);
+        a1.intoArray(out, r0 + N);
+        a2.intoArray(out, r0 + 2 * N);
+        a3.intoArray(out, r0 + 3 * N);
+        a4.intoArray(out, r0 + 4 * N);
+        a5.intoArray(out, r0 + 5 * N);
+        a6.intoArray(out, r0 + 6 * N);
+        a7.intoArray(out, r0 + 7 * N);
+      }
+      int r0 = wide.length * WIDE;
+      for (float[] p : narrow) {
+        FloatVector a = FloatVector.fromArray(S, add, r0);
+        for (int j = 0, o = 0; j < cols; j++, o += N) {
+          a = FloatVector.fromArray(S, p, o).fma(FloatVector.broadcast(S, x[j]), a);
+        }
+        a.intoArray(out, r0);
+        r0 += N;
+      }
+      for (float[] row : tail) {
+        float s = add[r0];
+        for (int j = 0; j < cols; j++) {
+          s += row[j] * x[j];
+        }
+        out[r0++] = s;
+      }
     }
   }
 
@@ -116,10 +186,9 @@ final class VectorStepper implements LstmStepper {
    * few float ulps of it). The scalar tail handles H not a multiple of the vector length.
    */
   private static void cell(float[] g, float[] h, float[] c, int hidden) {
-    int n = S.length();
     int j = 0;
     FloatVector one = FloatVector.broadcast(S, 1f);
-    for (; j + n <= hidden; j += n) {
+    for (; j + N <= hidden; j += N) {
       FloatVector i = sigmoid(FloatVector.fromArray(S, g, j), one);
       FloatVector f = sigmoid(FloatVector.fromArray(S, g, hidden + j), one);
       FloatVector cand = FloatVector.fromArray(S, g, 2 * hidden + j).lanewise(VectorOperators.TANH);
@@ -141,40 +210,5 @@ final class VectorStepper implements LstmStepper {
 
   private static FloatVector sigmoid(FloatVector x, FloatVector one) {
     return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
-  }
-
-  /** out[r] = add[r] + m[r,:] · x, rows padded to {@code s}; {@code rows} is a multiple of 4. */
-  private static void matVec(float[][] m, int s, int rows, float[] x, float[] add, float[] out) {
-    for (int r = 0; r < rows; r += 4) {
-      float[] m0 = m[r];
-      float[] m1 = m[r + 1];
-      float[] m2 = m[r + 2];
-      float[] m3 = m[r + 3];
-      FloatVector a0 = FloatVector.zero(S);
-      FloatVector a1 = FloatVector.zero(S);
-      FloatVector a2 = FloatVector.zero(S);
-      FloatVector a3 = FloatVector.zero(S);
-      FloatVector c0 = FloatVector.zero(S);
-      FloatVector c1 = FloatVector.zero(S);
-      FloatVector c2 = FloatVector.zero(S);
-      FloatVector c3 = FloatVector.zero(S);
-      int n = S.length();
-      for (int j = 0; j < s; j += 2 * n) {
-        FloatVector xa = FloatVector.fromArray(S, x, j);
-        FloatVector xb = FloatVector.fromArray(S, x, j + n);
-        a0 = FloatVector.fromArray(S, m0, j).fma(xa, a0);
-        a1 = FloatVector.fromArray(S, m1, j).fma(xa, a1);
-        a2 = FloatVector.fromArray(S, m2, j).fma(xa, a2);
-        a3 = FloatVector.fromArray(S, m3, j).fma(xa, a3);
-        c0 = FloatVector.fromArray(S, m0, j + n).fma(xb, c0);
-        c1 = FloatVector.fromArray(S, m1, j + n).fma(xb, c1);
-        c2 = FloatVector.fromArray(S, m2, j + n).fma(xb, c2);
-        c3 = FloatVector.fromArray(S, m3, j + n).fma(xb, c3);
-      }
-      out[r] = add[r] + a0.add(c0).reduceLanes(VectorOperators.ADD);
-      out[r + 1] = add[r + 1] + a1.add(c1).reduceLanes(VectorOperators.ADD);
-      out[r + 2] = add[r + 2] + a2.add(c2).reduceLanes(VectorOperators.ADD);
-      out[r + 3] = add[r + 3] + a3.add(c3).reduceLanes(VectorOperators.ADD);
-    }
   }
 }
