@@ -34,7 +34,7 @@ final class EngineHarness implements AutoCloseable {
 
   EngineHarness(LstmWeights weights, int gapMs, long seed) {
     LstmStepper stepper = Models.stepper(weights);
-    Models.warmUp(stepper, 20_000);
+    Models.warmUp(stepper, 20_000, 20_000);
     Preset preset = Preset.forModel(Path.of(weights.config().name() + ".cmodel"))
         .withTiming(gapMs, 0, false);
     Sampler sampler = new Sampler(seed, PerformanceEncoding.VOCAB_SIZE);

@@ -16,7 +16,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   public static void main(String[] args) {
@@ -25,12 +25,13 @@ public final class Main implements Runnable {
 
   /** Runs one command line and returns its exit code; used by tests too. */
   public static int run(String... args) {
-    return newCommandLine().execute(args);
+    return newCommandLine(args).execute(args);
   }
 
-  static CommandLine newCommandLine() {
+  /** The command line for {@code args}: with the subcommand they name, or all when none. */
+  static CommandLine newCommandLine(String... args) {
     CommandLine cli = new CommandLine(new Main());
-    Subcommands.register(cli);
+    Subcommands.register(cli, args.length == 0 ? null : args[0]);
     cli.setExecutionExceptionHandler(new UserErrors());
     cli.setParameterExceptionHandler(new UserErrors());
     return cli;

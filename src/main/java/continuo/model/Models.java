@@ -1,5 +1,6 @@
 package continuo.model;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,24 +15,41 @@ public final class Models {
 
   private static final boolean VECTOR = detectVector();
 
+  /** Steps between two looks at the warm-up thread's allocation counter. */
+  private static final int WARM_UP_BATCH = 100;
+
   /** The fastest available real-time stepper for these weights. */
   public static LstmStepper stepper(LstmWeights weights) {
     return VECTOR ? new VectorStepper(weights) : new PlainStepper(weights);
   }
 
   /**
-   * Runs {@code steps} steps on a scratch state so that the JIT compiles the step before it is
-   * needed in real time: until then the Vector API path is slow and allocates. Call it at load
-   * time, off the real-time thread's deadline; a few thousand steps suffice.
+   * Steps the model on a scratch state until the JIT has compiled the step, so that it is fast and
+   * allocation free before it is needed in real time: until C2 has compiled the Vector API code it
+   * runs slowly and allocates a vector object per operation. Stops once {@code minSteps} have run
+   * and a batch of steps has allocated nothing (compiled code is the only way to get there), or
+   * after {@code maxSteps}. Returns the number of steps run. Call it at load time, off the
+   * real-time thread's deadline.
    */
-  public static void warmUp(LstmStepper stepper, int steps) {
+  public static int warmUp(LstmStepper stepper, int minSteps, int maxSteps) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     LstmState scratch = stepper.newState();
     float[] logits = new float[stepper.config().vocabSize()];
     int token = 0;
-    for (int i = 0; i < steps; i++) {
-      stepper.step(scratch, token, logits);
-      token = (token * 31 + 7) % logits.length;
+    int steps = 0;
+    while (steps < maxSteps) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < WARM_UP_BATCH; i++, steps++) {
+        stepper.step(scratch, token, logits);
+        token = (token * 31 + 7) % logits.length;
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      if (steps >= minSteps && allocated < WARM_UP_BATCH) {
+        break;
+      }
     }
+    return steps;
   }
 
   /** Whether the Vector API can be used in this JVM. */

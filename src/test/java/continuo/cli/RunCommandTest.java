@@ -17,7 +17,7 @@ class RunCommandTest {
   private String err;
 
   private int run(String... args) {
-    CommandLine cli = Main.newCommandLine();
+    CommandLine cli = Main.newCommandLine(args);
     ByteArrayOutputStream e = new ByteArrayOutputStream();
     cli.setErr(new PrintWriter(e, true));
     cli.setOut(new PrintWriter(new ByteArrayOutputStream(), true));

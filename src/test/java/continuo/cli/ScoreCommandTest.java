@@ -22,7 +22,7 @@ class ScoreCommandTest {
   record Run(int exit, String out, String err) {}
 
   static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
+    CommandLine cli = Main.newCommandLine(args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));

@@ -404,7 +404,8 @@ class LiveEngineTest {
     engine = new LiveEngine(clock, input, out.ring, 0, preset.withTiming(50, 0, false), real,
         sampling::sample, null, List.of(), counters);
     // What continuo run does at load time: let the JIT compile the Vector API step first.
-    continuo.model.Models.warmUp(real, 5_000);
+    continuo.model.Models.warmUp(
+        real, LiveSession.WARM_UP_MIN_STEPS, LiveSession.WARM_UP_MAX_STEPS);
     for (int i = 0; i < 30; i++) {
       phrase();
       run(1_000);
