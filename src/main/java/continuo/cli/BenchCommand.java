@@ -72,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--load", description = "schedule: keep every other core busy meanwhile.")
   boolean load;
 
+  @Option(names = "--realtime",
+      description = "schedule: ask for SCHED_FIFO on the output thread, as `run --realtime` does.")
+  boolean realtime;
+
   @Option(names = "--trials", defaultValue = "300", paramLabel = "N",
       description = "answer: how many answers to time (default: ${DEFAULT-VALUE}).")
   int trials;

@@ -59,10 +59,13 @@ final class LiveBenchmarks {
   }
 
   private Map<String, Object> schedule() throws Exception {
-    Latencies l = SchedulerBenchmark.run(options.seconds, options.load, options.seed);
+    SchedulerBenchmark.Result r =
+        SchedulerBenchmark.run(options.seconds, options.load, options.seed, options.realtime);
+    Latencies l = r.errors();
     Map<String, Object> m = header("schedule");
     m.put("seconds", options.seconds);
     m.put("cpu_load_on_other_cores", options.load);
+    m.put("connection", r.connection());
     m.putAll(l.fields("send_error"));
     plot("schedule-jitter.png", "Java Sound scheduler: |actual - intended send time|"
         + (options.load ? ", other core busy" : ""), l);

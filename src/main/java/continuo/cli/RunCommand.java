@@ -97,8 +97,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Sampler seed (default: random).")
   Long seed;
 
-  @Option(names = "--realtime", description = "Linux: run the engine thread with SCHED_FIFO and "
-      + "lock memory, when permitted (logs what it got).")
+  @Option(names = "--realtime", description = "Linux: run the engine thread (and Java Sound's "
+      + "output thread) with SCHED_FIFO and lock memory, when permitted (logs what it got).")
   boolean realtime;
 
   @Option(names = "--passthrough", description = "Latency measurement: no model; JACK copies "
@@ -299,7 +299,8 @@ final class RunCommand implements Callable<Integer> {
             + "'; expected temperature, panic, end-of-phrase or preset");
       }
     }
-    return new LiveConfig(p, home, backend, new MidiSettings(name, inPort, out), file, record,
+    MidiSettings midi = new MidiSettings(name, inPort, out, false, realtime);
+    return new LiveConfig(p, home, backend, midi, file, record,
         seed == null ? System.nanoTime() : seed, realtime, learnTarget);
   }
 

@@ -93,6 +93,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void theScheduleSuiteSaysWhatPriorityTheOutputThreadGot() throws Exception {
+    ScoreCommandTest.Run r = ScoreCommandTest.run("bench", "--random", "16,32,1", "--suite",
+        "schedule", "--seconds", "1", "--realtime", "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode schedule = new ObjectMapper().readTree(r.out().strip());
+    assertEquals(100, schedule.get("send_error_count").asInt(), "every scheduled event was sent");
+    String connection = schedule.get("connection").asText();
+    assertTrue(connection.matches(
+        ".*, output thread (SCHED_FIFO priority 80|normal priority \\(.+\\))"), connection);
+  }
+
+  @Test
   void anUnknownSuiteIsOneClearLine() {
     ScoreCommandTest.Run r = ScoreCommandTest.run("bench", "--random", "8,32,1", "--suite", "gc");
     assertEquals(2, r.exit());

@@ -7,6 +7,9 @@ import continuo.midi.MidiHandler;
 import continuo.midi.MidiMessage;
 import continuo.schedule.EventHeap;
 import continuo.schedule.PreciseWait;
+import continuo.schedule.Realtime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MidiDevice;
@@ -23,6 +26,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Java Sound receivers play on arrival.
  */
 final class JavaSoundConnection implements MidiConnection {
+  /** Above the engine thread's 70: a send that is due must not wait for a model step. */
+  static final int OUTPUT_PRIORITY = 80;
+
   private final MidiDevice inDevice;
   private final MidiDevice outDevice;
   private final Transmitter transmitter;
@@ -39,9 +45,11 @@ final class JavaSoundConnection implements MidiConnection {
   private volatile boolean alive = true;
   private long nextPresenceCheckNanos;
   private final String description;
+  /** With {@code realtime}: what asking for SCHED_FIFO gave the output thread, once it has asked. */
+  private final CompletableFuture<String> outputPriority = new CompletableFuture<>();
 
   JavaSoundConnection(MidiDevice inDevice, MidiDevice outDevice, MidiEventRing input,
-      MidiEventRing output, NanoClock clock, Counters counters) throws Exception {
+      MidiEventRing output, NanoClock clock, Counters counters, boolean realtime) throws Exception {
     this.inDevice = inDevice;
     this.outDevice = outDevice;
     this.clock = clock;
@@ -66,12 +74,18 @@ final class JavaSoundConnection implements MidiConnection {
       }
       throw e;
     }
-    description = "javasound: in " + (inDevice == null ? "none" : "'" + name(inDevice) + "'")
-        + ", out '" + name(outDevice) + "'";
-    thread = new Thread(this::runOutput, "continuo-javasound-out");
+    thread = new Thread(() -> runOutput(realtime), "continuo-javasound-out");
     thread.setDaemon(true);
     thread.setPriority(Thread.MAX_PRIORITY);
     thread.start();
+    String priority = "";
+    if (realtime) {
+      String why = outputPriority.get(5, TimeUnit.SECONDS);
+      priority = why == null ? ", output thread SCHED_FIFO priority " + OUTPUT_PRIORITY
+          : ", output thread normal priority (" + why + ")";
+    }
+    description = "javasound: in " + (inDevice == null ? "none" : "'" + name(inDevice) + "'")
+        + ", out '" + name(outDevice) + "'" + priority;
   }
 
   static String name(MidiDevice d) {
@@ -79,7 +93,10 @@ final class JavaSoundConnection implements MidiConnection {
   }
 
   /** Output thread: sends each event at its time. */
-  private void runOutput() {
+  private void runOutput(boolean realtime) {
+    if (realtime) {
+      outputPriority.complete(Realtime.fifo(OUTPUT_PRIORITY));
+    }
     while (running || !output.isEmpty() || !pending.isEmpty()) {
       output.drain(toPending);
       long now = clock.nanoTime();

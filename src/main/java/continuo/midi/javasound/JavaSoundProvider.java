@@ -71,7 +71,8 @@ public final class JavaSoundProvider implements MidiProvider {
     MidiDevice out = settings.out() == null || settings.out().equals(SYNTH)
         ? synthesizer() : find(settings.out(), false);
     try {
-      return new JavaSoundConnection(in, out, input, output, clock, counters);
+      return new JavaSoundConnection(in, out, input, output, clock, counters,
+          settings.realtime());
     } catch (Exception e) {
       if (out instanceof Synthesizer) {
         throw new MidiBackendException("the built-in synthesizer cannot open an audio output ("

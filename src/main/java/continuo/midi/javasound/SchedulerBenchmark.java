@@ -20,7 +20,11 @@ import org.agrona.concurrent.SystemNanoClock;
 public final class SchedulerBenchmark {
   private SchedulerBenchmark() {}
 
-  public static Latencies run(double seconds, boolean load, long seed) throws Exception {
+  /** The send-time errors, and the connection as it describes itself (its output priority). */
+  public record Result(Latencies errors, String connection) {}
+
+  public static Result run(double seconds, boolean load, long seed, boolean realtime)
+      throws Exception {
     int warm = 200; // two seconds
     int n = warm + (int) Math.max(10, seconds * 100); // one event every 10 ms on average
     long[] intended = new long[n];
@@ -31,7 +35,7 @@ public final class SchedulerBenchmark {
     MidiEventRing input = new MidiEventRing(16, counters.newCounter("input.dropped"));
     List<Thread> burners = load ? burners() : List.of();
     JavaSoundConnection c = new JavaSoundConnection(null, device, input, output,
-        SystemNanoClock.INSTANCE, counters);
+        SystemNanoClock.INSTANCE, counters, realtime);
     try {
       Random r = new Random(seed);
       long lead = c.outputLeadNanos();
@@ -67,7 +71,7 @@ public final class SchedulerBenchmark {
     for (int i = 0; i < measured; i++) {
       error[i] = Math.abs(arrived[warm + i] - intended[warm + i]);
     }
-    return new Latencies(error, measured);
+    return new Result(new Latencies(error, measured), c.describe());
   }
 
   private static List<Thread> burners() {

@@ -30,7 +30,7 @@ class JavaSoundConnectionTest {
     MidiEventRing input = new MidiEventRing(64, counters.newCounter("in"));
     MidiEventRing output = new MidiEventRing(64, counters.newCounter("out"));
     JavaSoundConnection c = new JavaSoundConnection(null, synth, input, output,
-        SystemNanoClock.INSTANCE, counters);
+        SystemNanoClock.INSTANCE, counters, false);
     try {
       assertTrue(rms(audio, 0.2) < 1e-3, "silence before any note");
       long now = System.nanoTime();
