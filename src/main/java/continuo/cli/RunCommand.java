@@ -203,8 +203,12 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean tty = System.console() != null;
     log(System.out, tty, "event=ready mode=passthrough " + c.describe());
-    Thread hook = new Thread(() -> {
+    Runnable stop = () -> {
       c.close();
+      log(System.out, tty, "event=stopped mode=passthrough " + counters.summary());
+    };
+    Thread hook = new Thread(() -> {
+      stop.run();
       Runtime.getRuntime().halt(0);
     }, "continuo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -213,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
       LockSupport.parkNanos(20_000_000L);
     }
     Runtime.getRuntime().removeShutdownHook(hook);
-    c.close();
+    stop.run();
     return 0;
   }
 

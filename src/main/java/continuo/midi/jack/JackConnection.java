@@ -188,7 +188,12 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     JackMidi.clearBuffer(outPort);
     int n = JackMidi.getEventCount(inPort);
     for (int i = 0; i < n; i++) {
-      JackMidi.eventGet(event, inPort, i);
+      try {
+        JackMidi.eventGet(event, inPort, i);
+      } catch (JackException e) {
+        unreadableInput.increment(); // as in readInput: skip the one event, echo the rest
+        continue;
+      }
       int size = event.size();
       if (size >= 1 && size <= 3) {
         event.read(inBytes);
