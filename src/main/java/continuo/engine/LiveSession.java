@@ -103,6 +103,11 @@ public final class LiveSession implements AutoCloseable {
     return stepper;
   }
 
+  /** Lets the JIT compile this stepper before it plays; the number of steps it took. */
+  private static int warmUp(LstmStepper stepper) {
+    return Models.warmUp(stepper, WARM_UP_MIN_STEPS, WARM_UP_MAX_STEPS);
+  }
+
   private void open() throws IOException, ModelFormatException, MidiBackendException {
     long t0 = System.nanoTime();
     Preset preset = config.preset();
@@ -110,7 +115,7 @@ public final class LiveSession implements AutoCloseable {
     // The JIT warm-up runs while the backend opens; the engine starts only after both.
     int[] warmUpSteps = new int[1];
     Thread warmUp = new Thread(
-        () -> warmUpSteps[0] = Models.warmUp(stepper, WARM_UP_MIN_STEPS, WARM_UP_MAX_STEPS),
+        () -> warmUpSteps[0] = warmUp(stepper),
         "continuo-warm-up");
     warmUp.start();
     try {
@@ -125,7 +130,7 @@ public final class LiveSession implements AutoCloseable {
 
     switcher = new PresetSwitcher(p -> {
       LstmStepper s = loadModel(p, config.home());
-      Models.warmUp(s, WARM_UP_MIN_STEPS, WARM_UP_MAX_STEPS);
+      warmUp(s);
       return s;
     },
         line -> log.accept("event=preset_switch message=\"" + line + "\""));

@@ -188,10 +188,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     JackMidi.clearBuffer(outPort);
     int n = JackMidi.getEventCount(inPort);
     for (int i = 0; i < n; i++) {
-      try {
-        JackMidi.eventGet(event, inPort, i);
-      } catch (JackException e) {
-        unreadableInput.increment(); // as in readInput: skip the one event, echo the rest
+      if (!readEvent(i)) {
         continue;
       }
       int size = event.size();
@@ -202,14 +199,24 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     }
   }
 
+  /**
+   * Reads input event {@code i} into {@link #event}; false when JACK refused it
+   * (jack_midi_event_get failed), which is counted so the caller can skip it and read the rest.
+   */
+  private boolean readEvent(int i) {
+    try {
+      JackMidi.eventGet(event, inPort, i);
+      return true;
+    } catch (JackException e) {
+      unreadableInput.increment();
+      return false;
+    }
+  }
+
   private void readInput() throws JackException {
     int n = JackMidi.getEventCount(inPort);
     for (int i = 0; i < n; i++) {
-      try {
-        JackMidi.eventGet(event, inPort, i);
-      } catch (JackException e) {
-        // JACK refused this one event (jack_midi_event_get failed): skip it, read the rest.
-        unreadableInput.increment();
+      if (!readEvent(i)) {
         continue;
       }
       int size = event.size();
