@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.encoding.PerformanceEncoding;
+import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
 import continuo.model.RandomModels;
 import continuo.testkit.JackServer;
@@ -59,7 +61,7 @@ class JackLiveTest {
     assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
     // A process started in the background of a shell ignores SIGINT, and so do its children.
     assumeTrue(!ignoresSigint(), "this test JVM was started with SIGINT ignored");
-    ModelFile.write(RandomModels.create(16, 64, 1, 12), home.resolve("m.cmodel"));
+    ModelFile.write(busy(RandomModels.create(16, 64, 1, 12)), home.resolve("m.cmodel"));
     try (JackServer jack = new JackServer()) {
       Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-int",
           "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "100", "--seed", "8",
@@ -337,6 +339,19 @@ class JackLiveTest {
           max, steps.isEmpty() ? -1 : steps.get(steps.size() / 2),
           steps.isEmpty() ? -1 : steps.get(steps.size() - 1), status.replaceAll(".*backend=jack", ""));
     }
+  }
+
+  /**
+   * The random model with its time shifts over 100 ms made unlikely, so that its answer is surely
+   * sounding when the test interrupts it (a random model otherwise waits up to a second per shift).
+   */
+  private static LstmWeights busy(LstmWeights w) {
+    float[] bias = w.outputBias().clone();
+    for (int steps = 11; steps <= PerformanceEncoding.TIME_SHIFT_STEPS; steps++) {
+      bias[PerformanceEncoding.timeShift(steps)] -= 8;
+    }
+    return new LstmWeights(w.config(), w.embedding(), w.weightIh(), w.weightHh(), w.biasIh(),
+        w.biasHh(), w.outputWeight(), bias);
   }
 
   private static boolean ignoresSigint() throws IOException {

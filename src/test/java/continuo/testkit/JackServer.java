@@ -9,9 +9,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real JACK server for tests: {@code jackd --no-realtime -d dummy} under a unique server name (so
- * parallel builds do not meet), started in the constructor and always stopped by {@link #close}.
+ * A real JACK server for tests: {@code jackd --no-realtime -S -d dummy} under a unique server name
+ * (so parallel builds do not meet), started in the constructor and always stopped by {@link #close}.
  * Processes that should use it get {@link #environment()}.
+ *
+ * <p>Synchronous mode ({@code -S}): the server waits for every client to finish a cycle before it
+ * starts the next. A non-realtime server on two shared cores overruns its period dozens of times a
+ * minute; in JACK2's default asynchronous mode a client then reads the buffer of a writer that is
+ * still in its previous cycle and gets a half-written or empty period. Two listeners on continuo's
+ * output then disagree (one sees a burst of note-offs, the other does not), which made these tests
+ * report stuck and doubled notes that continuo never sent. The dummy driver has no hardware
+ * deadline, so waiting costs nothing but a late cycle.
  */
 public final class JackServer implements AutoCloseable {
   private final String name;
@@ -32,7 +40,7 @@ public final class JackServer implements AutoCloseable {
   }
 
   private void start() throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("jackd", "--no-realtime", "-n", name, "-d", "dummy",
+    ProcessBuilder pb = new ProcessBuilder("jackd", "--no-realtime", "-S", "-n", name, "-d", "dummy",
         "-r", "48000", "-p", "256");
     pb.environment().putAll(environment());
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
