@@ -75,6 +75,50 @@ class JackLiveTest {
     }
   }
 
+  /**
+   * An xrun (here: another JACK client stopped for 300 ms in the middle of continuo's answer) may
+   * have cost the readers of continuo's output a period; continuo counts it and writes its recent
+   * note-offs again, and the listener ends with no note left on.
+   */
+  @Test
+  void afterAnXrunTheRecentNoteOffsAreWrittenAgain() throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(busy(RandomModels.create(16, 64, 1, 13)), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-xr",
+          "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "100", "--seed", "4",
+          "--mode", "duet"), List.of("--client", "continuo-xr", "--listen", "3", "--tail", "0.5"));
+      s.afterPhrase = () -> {
+        ProcessBuilder pb = new ProcessBuilder("jack_midi_dump", "continuo-xr-stalled");
+        pb.environment().putAll(jack.environment());
+        Process stalled = pb.redirectErrorStream(true).redirectOutput(
+            ProcessBuilder.Redirect.DISCARD).start();
+        try {
+          Thread.sleep(1_000); // registered, and continuo has been answering for a while
+          new ProcessBuilder("kill", "-STOP", String.valueOf(stalled.pid())).start().waitFor();
+          Thread.sleep(300);
+          new ProcessBuilder("kill", "-CONT", String.valueOf(stalled.pid())).start().waitFor();
+        } finally {
+          stalled.destroy();
+        }
+        return null;
+      };
+      Result r = s.run();
+      assertEquals(0, r.exitCode, r.log);
+      String stopped = r.log.lines().filter(l -> l.contains("event=stopped")).findFirst()
+          .orElseThrow(() -> new AssertionError("no stopped line:\n" + r.log));
+      assertTrue(counter(stopped, "jack.xruns") >= 1, "the xrun is counted: " + stopped);
+      assertTrue(counter(stopped, "jack.output.note_offs_repeated") >= 1,
+          "recent note-offs are written again: " + stopped);
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
+    }
+  }
+
+  private static long counter(String line, String name) {
+    Matcher m = Pattern.compile(Pattern.quote(name) + "=(\\d+)").matcher(line);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
   @Test
   void programChangeSwitchesThePresetAndTheTemperatureControllerIsHonoured() throws Exception {
     assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
@@ -383,6 +427,8 @@ class JackLiveTest {
     final List<String> clientArgs;
     /** Runs after continuo is ready; returns a log line to wait for before the client starts. */
     java.util.concurrent.Callable<String> beforeClient;
+    /** Runs once the client has played its phrase, while continuo answers. */
+    java.util.concurrent.Callable<Void> afterPhrase;
     /** Runs on its own thread from continuo's start until it ends (e.g. to sample its memory). */
     java.util.function.Consumer<Process> watch;
     /** How long the client plays before it says "phrase-done". */
@@ -430,6 +476,9 @@ class JackLiveTest {
         BlockingQueue<String> clientLines = lines(client.getInputStream(), clientLog);
         waitFor(clientLines, "ready", 20, clientLog);
         String done = waitFor(clientLines, "phrase-done", playSeconds + 30, clientLog);
+        if (afterPhrase != null) {
+          afterPhrase.call();
+        }
         waitFor(clientLines, "stop-now", 30, clientLog);
         if (interrupt) {
           new ProcessBuilder("kill", "-INT", String.valueOf(continuo.pid())).start().waitFor();

@@ -23,17 +23,23 @@ import org.jaudiolibs.jnajack.JackPortType;
 import org.jaudiolibs.jnajack.JackProcessCallback;
 import org.jaudiolibs.jnajack.JackShutdownCallback;
 import org.jaudiolibs.jnajack.JackStatus;
+import org.jaudiolibs.jnajack.JackXrunCallback;
 
 /**
  * A JACK client with one MIDI input and one MIDI output port. The process callback (JACK's real-time
  * thread) only moves events: input events, stamped with the NanoClock time of their frame, into the
  * input ring; due output events, from the output ring through a small time-ordered heap, into the
  * output buffer at the frame offset of their timestamp. It never runs the model, allocates no Java
- * objects of its own, and never throws (failures are counted).
+ * objects of its own, and never throws (failures are counted). After an xrun it writes again the
+ * note-offs of the last moments, which the readers of its output may have missed
+ * ({@link NoteOffMemory}).
  */
-final class JackConnection implements MidiConnection, JackProcessCallback, JackShutdownCallback {
+final class JackConnection implements MidiConnection, JackProcessCallback, JackShutdownCallback,
+    JackXrunCallback {
   private static final int WARM_UP_CYCLES = 16;
   private static final long RESYNC_NANOS = 2_000_000;
+  /** How far back note-offs are written again after an xrun (JACK reports it a cycle or so late). */
+  private static final long REPEAT_WINDOW_NANOS = 200_000_000;
 
   private final NanoClock clock;
   private final MidiEventRing input;
@@ -42,6 +48,8 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final JackMidi.Event event = new JackMidi.Event();
   private final byte[] inBytes = new byte[3];
   private final byte[] outBytes = new byte[3];
+  private final NoteOffMemory recentNoteOffs = new NoteOffMemory(256);
+  private final int[] repeats = new int[256];
   private final MidiHandler toPending = this::toPending;
   private final AtomicCounter skippedInput;
   private final AtomicCounter unreadableInput;
@@ -49,6 +57,8 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final AtomicCounter callbackErrors;
   private final AtomicCounter overflow;
   private final AtomicCounter allocated;
+  private final AtomicCounter xruns;
+  private final AtomicCounter repeatedNoteOffs;
   private final com.sun.management.ThreadMXBean threads = threadBean();
 
   private final Jack jack;
@@ -66,6 +76,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private long anchorFrame;
   private long anchorNanos;
   private long frame0;
+  private long xrunsRepaired;
   private int nframes;
 
   JackConnection(MidiSettings settings, MidiEventRing input, MidiEventRing output, NanoClock clock,
@@ -80,6 +91,8 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     this.callbackErrors = counters.newCounter("jack.callback.errors");
     this.overflow = counters.newCounter("jack.output.overflow");
     this.allocated = counters.newCounter("jack.callback.allocated_bytes");
+    this.xruns = counters.newCounter("jack.xruns");
+    this.repeatedNoteOffs = counters.newCounter("jack.output.note_offs_repeated");
     try {
       jack = Jack.getInstance();
       EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
@@ -96,6 +109,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       bufferSize = client.getBufferSize();
       client.setProcessCallback(this);
       client.onShutdown(this);
+      client.setXrunCallback(this);
       client.activate();
       warmUp();
       if (settings.in() != null) {
@@ -237,6 +251,16 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
 
   private void writeOutput() throws JackException {
     JackMidi.clearBuffer(outPort);
+    long xrunsNow = xruns.get();
+    if (xrunsNow != xrunsRepaired) {
+      xrunsRepaired = xrunsNow;
+      long window = REPEAT_WINDOW_NANOS * sampleRate / 1_000_000_000L;
+      int n = recentNoteOffs.repeatSince(frame0 - window, repeats);
+      for (int i = 0; i < n; i++) {
+        JackMidi.eventWrite(outPort, 0, outBytes, pack(repeats[i]));
+      }
+      repeatedNoteOffs.getAndAddOrdered(n);
+    }
     output.drain(toPending);
     while (!pending.isEmpty()) {
       long frame = frameOfNanos(pending.peekTime());
@@ -249,15 +273,20 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
         offset = 0;
       }
       int msg = pending.peekMessage();
-      int len = MidiMessage.length(msg);
-      outBytes[0] = (byte) MidiMessage.status(msg);
-      outBytes[1] = (byte) MidiMessage.data1(msg);
-      outBytes[2] = (byte) MidiMessage.data2(msg);
       // Written first, removed after: when the period's buffer is full the write throws and the
       // event (perhaps a note-off) stays queued for the next period instead of being lost.
-      JackMidi.eventWrite(outPort, (int) offset, outBytes, len);
+      JackMidi.eventWrite(outPort, (int) offset, outBytes, pack(msg));
       pending.poll();
+      recentNoteOffs.written(frame0 + offset, msg);
     }
+  }
+
+  /** Puts {@code msg} into {@link #outBytes}; returns its length. */
+  private int pack(int msg) {
+    outBytes[0] = (byte) MidiMessage.status(msg);
+    outBytes[1] = (byte) MidiMessage.data1(msg);
+    outBytes[2] = (byte) MidiMessage.data2(msg);
+    return MidiMessage.length(msg);
   }
 
   private void toPending(long timeNanos, int msg) {
@@ -272,6 +301,12 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
 
   private long frameOfNanos(long nanos) {
     return anchorFrame + Math.floorDiv((nanos - anchorNanos) * sampleRate, 1_000_000_000L);
+  }
+
+  /** Called by JACK on its notification thread; the next cycle repeats the recent note-offs. */
+  @Override
+  public void xrunOccured(JackClient c) {
+    xruns.increment();
   }
 
   @Override
