@@ -226,7 +226,13 @@ public final class ModelFile {
     var all = zip.entries();
     int count = 0;
     while (all.hasMoreElements()) {
-      ZipEntry e = all.nextElement();
+      ZipEntry e;
+      try {
+        e = all.nextElement();
+      } catch (IllegalArgumentException malformed) { // the name's bytes are not valid UTF-8
+        throw bad(file, "has an entry whose name is not valid UTF-8; entries must be plain names "
+            + "like lstm.weight_ih_l0.npy");
+      }
       if (++count > MAX_ENTRIES) {
         throw bad(file, "has more than " + MAX_ENTRIES + " entries; a model has at most "
             + (3 + 4 * MAX_LAYERS));
