@@ -458,7 +458,7 @@ public final class ModelFile {
 
   /** One line: values echoed from the file go through printable(); this catches what slips past. */
   private static ModelFormatException bad(Path file, String problem) {
-    return new ModelFormatException(file + " " + problem.replaceAll("\\p{Cntrl}", "?") + ".");
+    return new ModelFormatException(file + " " + problem.replaceAll("\\p{Cc}", "?") + ".");
   }
 
   /** Counts inflated bytes per entry and in total, failing as soon as a limit is passed. */

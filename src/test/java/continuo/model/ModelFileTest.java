@@ -218,6 +218,11 @@ class ModelFileTest {
     msg = problem(variant("fmtlines", Map.of("model.json", json(config(format, 1, PERF, 388, 4, 8, 2)))));
     assertTrue(msg.contains("format 'line1?line2xxx") && msg.contains("xxx...' in model.json"), msg);
     assertTrue(msg.length() < 400, msg);
+    // C1 control characters (U+0080-U+009F) too: JSON's parser echoes the bad token.
+    msg = problem(variant("c1", Map.of("model.json",
+        "fortr\u009f\u0091".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    assertTrue(msg.contains("not valid JSON") && msg.chars().noneMatch(Character::isISOControl),
+        msg);
   }
 
   @Test
