@@ -221,12 +221,26 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String statusLine(LiveSession s) {
+  /** One builder for the status line, which a terminal refreshes five times a second. */
+  private final StringBuilder status = new StringBuilder(512);
+
+  /**
+   * The status line, built in one reused builder without String.format or reading the counters'
+   * labels back: at a terminal it is made five times a second for the whole jam.
+   */
+  private String statusLine(LiveSession s) {
     LiveEngine e = s.engine();
-    return String.format("preset=%s mode=%s temperature=%.2f state=%s step_us=%d backend=%s%s %s",
-        e.presetName(), e.mode(), e.temperature(), e.phase().name().toLowerCase(),
-        e.lastStepNanos() / 1_000, s.backendName(),
-        s.isConnectionAlive() ? "" : " (disconnected)", s.counters().summary());
+    long centis = Math.round(e.temperature() * 100);
+    status.setLength(0);
+    status.append("preset=").append(e.presetName()).append(" mode=").append(e.mode())
+        .append(" temperature=").append(centis / 100).append('.')
+        .append(centis % 100 < 10 ? "0" : "").append(centis % 100)
+        .append(" state=").append(e.phase().label())
+        .append(" step_us=").append(e.lastStepNanos() / 1_000)
+        .append(" backend=").append(s.backendName())
+        .append(s.isConnectionAlive() ? "" : " (disconnected)").append(' ');
+    s.counters().appendSummary(status);
+    return status.toString();
   }
 
   private static void log(PrintStream out, boolean tty, String line) {

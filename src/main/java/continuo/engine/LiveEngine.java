@@ -33,7 +33,20 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class LiveEngine implements Agent {
   /** What the engine is doing, for the status line. */
-  public enum Phase { LISTENING, PLAYING }
+  public enum Phase {
+    LISTENING("listening"), PLAYING("playing");
+
+    private final String label;
+
+    Phase(String label) {
+      this.label = label;
+    }
+
+    /** Lower case, as the status line and the logs show it. */
+    public String label() {
+      return label;
+    }
+  }
 
   /** Controls that {@code --learn} can assign to the next controller the player moves. */
   public enum Learn { TEMPERATURE, PANIC, END_OF_PHRASE, PRESET }

@@ -1,6 +1,10 @@
 package continuo.metrics;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -14,7 +18,10 @@ import org.agrona.concurrent.status.CountersManager;
 public final class Counters {
   private static final int MAX_COUNTERS = 256;
   private final CountersManager manager;
-  private final java.util.Map<String, AtomicCounter> byLabel = new java.util.HashMap<>();
+  private final Map<String, AtomicCounter> byLabel = new HashMap<>();
+  /** In creation order, so that the summary reads neither labels nor metadata back. */
+  private final List<AtomicCounter> counters = new CopyOnWriteArrayList<>();
+  private final List<String> labels = new CopyOnWriteArrayList<>();
 
   public Counters() {
     AtomicBuffer meta = new UnsafeBuffer(
@@ -29,18 +36,32 @@ public final class Counters {
    * counting where it was); set-up only.
    */
   public synchronized AtomicCounter newCounter(String label) {
-    return byLabel.computeIfAbsent(label, manager::newCounter);
+    AtomicCounter c = byLabel.get(label);
+    if (c == null) {
+      c = manager.newCounter(label);
+      byLabel.put(label, c);
+      labels.add(label);
+      counters.add(c);
+    }
+    return c;
   }
 
   /** "label=value" for every non-zero counter, for logs and the status line; not for the hot path. */
   public String summary() {
-    StringBuilder sb = new StringBuilder();
-    manager.forEach((id, label) -> {
-      long v = manager.getCounterValue(id);
-      if (v != 0) {
-        sb.append(sb.length() == 0 ? "" : " ").append(label).append('=').append(v);
-      }
-    });
+    StringBuilder sb = new StringBuilder(256);
+    appendSummary(sb);
     return sb.toString();
+  }
+
+  /** Appends {@link #summary()} to {@code sb} (the status line reuses one builder). */
+  public void appendSummary(StringBuilder sb) {
+    boolean first = true;
+    for (int i = 0; i < counters.size(); i++) {
+      long v = counters.get(i).get();
+      if (v != 0) {
+        sb.append(first ? "" : " ").append(labels.get(i)).append('=').append(v);
+        first = false;
+      }
+    }
   }
 }
