@@ -31,30 +31,31 @@ final class NoteOffMemory {
 
   /** Records a message written to the output at {@code frame}. */
   void written(long frame, int msg) {
-    int status = MidiMessage.status(msg);
-    int channel = status & 0x0F;
-    switch (status & 0xF0) {
-      case 0x90 -> {
-        if (MidiMessage.data2(msg) > 0) {
-          sounding[channel * 128 + MidiMessage.data1(msg)] = true;
-        } else {
-          ended(frame, msg, channel * 128 + MidiMessage.data1(msg));
-        }
-      }
-      case 0x80 -> ended(frame, msg, channel * 128 + MidiMessage.data1(msg));
-      case 0xB0 -> {
-        if (MidiMessage.data1(msg) == 123 || MidiMessage.data1(msg) == 120) {
-          Arrays.fill(sounding, channel * 128, channel * 128 + 128, false);
-          remember(frame, msg);
-        }
-      }
-      default -> { }
+    if (MidiMessage.isNoteOn(msg)) {
+      sounding[key(msg)] = true;
+    } else if (MidiMessage.isNoteOff(msg)) {
+      sounding[key(msg)] = false;
+      remember(frame, msg);
+    } else if (isAllNotesOff(msg)) {
+      int first = (MidiMessage.channel(msg) - 1) * 128;
+      Arrays.fill(sounding, first, first + 128, false);
+      remember(frame, msg);
     }
   }
 
-  private void ended(long frame, int msg, int key) {
-    sounding[key] = false;
-    remember(frame, msg);
+  private static boolean isAllNotesOff(int msg) {
+    return MidiMessage.command(msg) == MidiMessage.CONTROL_CHANGE
+        && (MidiMessage.data1(msg) == MidiMessage.CC_ALL_NOTES_OFF
+            || MidiMessage.data1(msg) == MidiMessage.CC_ALL_SOUND_OFF);
+  }
+
+  /**
+   * The note a note message is about (channel * 128 + pitch), or for an all-notes-off its channel
+   * after all the notes ({@code KEYS + channel}).
+   */
+  private static int key(int msg) {
+    int channel = MidiMessage.channel(msg) - 1;
+    return isAllNotesOff(msg) ? KEYS + channel : channel * 128 + MidiMessage.data1(msg);
   }
 
   private void remember(long frame, int msg) {
@@ -81,9 +82,7 @@ final class NoteOffMemory {
     int n = 0;
     for (int k = inWindow - 1; k >= 0; k--) { // oldest first
       int msg = messages[slot(k)];
-      int channel = MidiMessage.status(msg) & 0x0F;
-      int key = (MidiMessage.status(msg) & 0xF0) == 0xB0 ? KEYS + channel
-          : channel * 128 + MidiMessage.data1(msg);
+      int key = key(msg);
       if (stamp[key] == generation || stillSounding(key)) {
         continue;
       }
