@@ -1,10 +1,8 @@
 package continuo.metrics;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -18,10 +16,8 @@ import org.agrona.concurrent.status.CountersManager;
 public final class Counters {
   private static final int MAX_COUNTERS = 256;
   private final CountersManager manager;
-  private final Map<String, AtomicCounter> byLabel = new HashMap<>();
   /** In creation order, so that the summary reads neither labels nor metadata back. */
-  private final List<AtomicCounter> counters = new CopyOnWriteArrayList<>();
-  private final List<String> labels = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicCounter> byLabel = new LinkedHashMap<>();
 
   public Counters() {
     AtomicBuffer meta = new UnsafeBuffer(
@@ -36,14 +32,7 @@ public final class Counters {
    * counting where it was); set-up only.
    */
   public synchronized AtomicCounter newCounter(String label) {
-    AtomicCounter c = byLabel.get(label);
-    if (c == null) {
-      c = manager.newCounter(label);
-      byLabel.put(label, c);
-      labels.add(label);
-      counters.add(c);
-    }
-    return c;
+    return byLabel.computeIfAbsent(label, manager::newCounter);
   }
 
   /** "label=value" for every non-zero counter, for logs and the status line; not for the hot path. */
@@ -54,12 +43,12 @@ public final class Counters {
   }
 
   /** Appends {@link #summary()} to {@code sb} (the status line reuses one builder). */
-  public void appendSummary(StringBuilder sb) {
+  public synchronized void appendSummary(StringBuilder sb) {
     boolean first = true;
-    for (int i = 0; i < counters.size(); i++) {
-      long v = counters.get(i).get();
+    for (Map.Entry<String, AtomicCounter> e : byLabel.entrySet()) {
+      long v = e.getValue().get();
       if (v != 0) {
-        sb.append(first ? "" : " ").append(labels.get(i)).append('=').append(v);
+        sb.append(first ? "" : " ").append(e.getKey()).append('=').append(v);
         first = false;
       }
     }
