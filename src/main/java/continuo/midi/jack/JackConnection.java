@@ -1,5 +1,6 @@
 package continuo.midi.jack;
 
+import com.sun.jna.Native;
 import continuo.metrics.Counters;
 import continuo.midi.MidiBackendException;
 import continuo.midi.MidiConnection;
@@ -45,7 +46,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final MidiEventRing input;
   private final MidiEventRing output;
   private final EventHeap pending = new EventHeap(4096);
-  private final JackMidi.Event event = new JackMidi.Event();
+  private final JackMidiReader event = new JackMidiReader();
   private final byte[] inBytes = new byte[3];
   private final byte[] outBytes = new byte[3];
   private final NoteOffMemory recentNoteOffs = new NoteOffMemory(256);
@@ -207,7 +208,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       }
       int size = event.size();
       if (size >= 1 && size <= 3) {
-        event.read(inBytes);
+        event.copy(inBytes);
         JackMidi.eventWrite(outPort, event.time(), inBytes, size);
       }
     }
@@ -218,13 +219,11 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
    * (jack_midi_event_get failed), which is counted so the caller can skip it and read the rest.
    */
   private boolean readEvent(int i) {
-    try {
-      JackMidi.eventGet(event, inPort, i);
+    if (event.read(inPort, i)) {
       return true;
-    } catch (JackException e) {
-      unreadableInput.increment();
-      return false;
     }
+    unreadableInput.increment();
+    return false;
   }
 
   private void readInput() throws JackException {
@@ -238,7 +237,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
         skippedInput.increment(); // SysEx and empty events carry nothing the engine plays
         continue;
       }
-      event.read(inBytes);
+      event.copy(inBytes);
       int status = inBytes[0] & 0xFF;
       if (status < 0x80 || size != MidiMessage.length(MidiMessage.pack(status, 0, 0))) {
         skippedInput.increment();
@@ -303,9 +302,15 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     return anchorFrame + Math.floorDiv((nanos - anchorNanos) * sampleRate, 1_000_000_000L);
   }
 
-  /** Called by JACK on its notification thread; the next cycle repeats the recent note-offs. */
+  /**
+   * Called by JACK on its notification thread; the next cycle repeats the recent note-offs. JNA
+   * attaches that thread to the JVM for each call and detaches it after, which makes a new
+   * {@code Thread} and a new allocation buffer every time: at a few xruns a second that filled the
+   * young generation in minutes. Keeping it attached (until JACK ends the thread) allocates once.
+   */
   @Override
   public void xrunOccured(JackClient c) {
+    Native.detach(false);
     xruns.increment();
   }
 
