@@ -2,6 +2,7 @@ package continuo.engine;
 
 import continuo.encoding.PerformanceEncoding;
 import continuo.metrics.Counters;
+import continuo.metrics.GcWatch;
 import continuo.midi.FileInput;
 import continuo.midi.MidiBackendException;
 import continuo.midi.MidiConnection;
@@ -62,6 +63,7 @@ public final class LiveSession implements AutoCloseable {
   private PresetSwitcher switcher;
   private LiveEngine engine;
   private AgentRunner runner;
+  private GcWatch gcWatch;
   private FileInput fileInput;
   private SessionRecorder recorder;
   private String backendName;
@@ -157,6 +159,8 @@ public final class LiveSession implements AutoCloseable {
             TimeUnit.MICROSECONDS.toNanos(200)),
         t -> log.accept("event=engine_error error=\"" + t + "\""),
         counters.newCounter("engine.runner.errors"), agent);
+    YoungGeneration.empty(); // the jam starts with all of the young generation ahead of it
+    gcWatch = new GcWatch(counters);
     AgentRunner.startOnThread(runner);
     if (fileInput != null) {
       fileInput.start(200_000_000L);
@@ -334,6 +338,9 @@ public final class LiveSession implements AutoCloseable {
     }
     if (switcher != null) {
       switcher.close();
+    }
+    if (gcWatch != null) {
+      gcWatch.close();
     }
     if (recorder != null && started) {
       try {

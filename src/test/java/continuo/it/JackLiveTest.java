@@ -366,6 +366,13 @@ class JackLiveTest {
       for (String bad : List.of("errors", "dropped", "overflow")) {
         assertTrue(!status.contains(bad), "counter '" + bad + "' in " + status + r.log);
       }
+      // The jam starts with an empty young generation and allocates too little to fill it: no
+      // collection at all. The JACK callback allocates only on paths it takes for the first time
+      // (jnajack's event reader made about 2 KB/s of garbage; its replacement makes none).
+      String stopped = r.log.lines().filter(l -> l.contains("event=stopped")).findFirst()
+          .orElseThrow(() -> new AssertionError("no stopped line:\n" + r.log));
+      assertEquals(0, counter(stopped, "jvm.gc.collections"), stopped);
+      assertTrue(counter(stopped, "jack.callback.allocated_bytes") < 64 * 1024, stopped);
       // Memory: after the first third (class loading, JIT, rings warmed) the resident size stays.
       List<long[]> settled = rss.stream().filter(x -> x[0] > seconds / 3).toList();
       assertTrue(settled.size() >= 3, "RSS samples: " + settled.size());

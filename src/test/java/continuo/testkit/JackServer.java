@@ -72,13 +72,18 @@ public final class JackServer implements AutoCloseable {
         "JACK_NO_START_SERVER", "1");
   }
 
-  /** Command line of a JVM running continuo with this test JVM's class path. */
+  /**
+   * Command line of a JVM running continuo with this test JVM's class path and the launcher's
+   * heap.
+   */
   public static List<String> continuoCommand(Path home, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
-    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:+UseSerialGC"); // the heap the launcher gives continuo
+    cmd.add("-XX:+AlwaysPreTouch");
+    cmd.add("-Xms64m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("-Dcontinuo.home=" + home);
