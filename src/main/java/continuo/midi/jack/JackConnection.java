@@ -16,12 +16,10 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.jaudiolibs.jnajack.Jack;
 import org.jaudiolibs.jnajack.JackClient;
 import org.jaudiolibs.jnajack.JackException;
-import org.jaudiolibs.jnajack.JackMidi;
 import org.jaudiolibs.jnajack.JackOptions;
 import org.jaudiolibs.jnajack.JackPort;
 import org.jaudiolibs.jnajack.JackPortFlags;
 import org.jaudiolibs.jnajack.JackPortType;
-import org.jaudiolibs.jnajack.JackProcessCallback;
 import org.jaudiolibs.jnajack.JackShutdownCallback;
 import org.jaudiolibs.jnajack.JackStatus;
 import org.jaudiolibs.jnajack.JackXrunCallback;
@@ -30,13 +28,13 @@ import org.jaudiolibs.jnajack.JackXrunCallback;
  * A JACK client with one MIDI input and one MIDI output port. The process callback (JACK's real-time
  * thread) only moves events: input events, stamped with the NanoClock time of their frame, into the
  * input ring; due output events, from the output ring through a small time-ordered heap, into the
- * output buffer at the frame offset of their timestamp. It never runs the model, allocates no Java
- * objects of its own, and never throws (failures are counted). After an xrun it writes again the
+ * output buffer at the frame offset of their timestamp. It never runs the model, allocates nothing
+ * (its libjack calls are bound directly, {@link LibJack}; jnajack opens the client, the ports and
+ * the notifications), and never throws (failures are counted). After an xrun it writes again the
  * note-offs of the last moments, which the readers of its output may have missed
  * ({@link NoteOffMemory}).
  */
-final class JackConnection implements MidiConnection, JackProcessCallback, JackShutdownCallback,
-    JackXrunCallback {
+final class JackConnection implements MidiConnection, JackShutdownCallback, JackXrunCallback {
   private static final int WARM_UP_CYCLES = 16;
   private static final long RESYNC_NANOS = 2_000_000;
   /** How far back note-offs are written again after an xrun (JACK reports it a cycle or so late). */
@@ -47,6 +45,8 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final MidiEventRing output;
   private final EventHeap pending = new EventHeap(4096);
   private final JackMidiReader event = new JackMidiReader();
+  /** JACK calls this every period; held here because JNA keeps only a weak reference to it. */
+  private final LibJack.Process cycle = this::process;
   private final byte[] inBytes = new byte[3];
   private final byte[] outBytes = new byte[3];
   private final NoteOffMemory recentNoteOffs = new NoteOffMemory(256);
@@ -55,6 +55,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final AtomicCounter skippedInput;
   private final AtomicCounter unreadableInput;
   private final AtomicCounter lateOutput;
+  private final AtomicCounter deferredOutput;
   private final AtomicCounter callbackErrors;
   private final AtomicCounter overflow;
   private final AtomicCounter allocated;
@@ -66,6 +67,11 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   private final JackClient client;
   private final JackPort inPort;
   private final JackPort outPort;
+  private final long clientAddress;
+  private final long inPortAddress;
+  private final long outPortAddress;
+  private long inBuffer;
+  private long outBuffer;
   private final boolean passThrough;
   private final int sampleRate;
   private final int bufferSize;
@@ -89,6 +95,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     this.skippedInput = counters.newCounter("jack.input.skipped");
     this.unreadableInput = counters.newCounter("jack.input.unreadable");
     this.lateOutput = counters.newCounter("jack.output.late");
+    this.deferredOutput = counters.newCounter("jack.output.period_full");
     this.callbackErrors = counters.newCounter("jack.callback.errors");
     this.overflow = counters.newCounter("jack.output.overflow");
     this.allocated = counters.newCounter("jack.callback.allocated_bytes");
@@ -108,7 +115,10 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       outPort = client.registerPort("midi_out", JackPortType.MIDI, JackPortFlags.JackPortIsOutput);
       sampleRate = client.getSampleRate();
       bufferSize = client.getBufferSize();
-      client.setProcessCallback(this);
+      clientAddress = LibJack.clientAddress(client);
+      inPortAddress = LibJack.portAddress(clientAddress, inPort.getName());
+      outPortAddress = LibJack.portAddress(clientAddress, outPort.getName());
+      LibJack.setProcessCallback(clientAddress, cycle, "continuo-jack");
       client.onShutdown(this);
       client.setXrunCallback(this);
       client.activate();
@@ -119,7 +129,7 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       if (settings.out() != null) {
         connectMatching(settings.out(), false);
       }
-    } catch (JackException | RuntimeException e) {
+    } catch (JackException | RuntimeException | UnsatisfiedLinkError e) {
       client.close();
       throw new MidiBackendException("cannot set up JACK ports of '" + settings.clientName()
           + "': " + e.getMessage(), e);
@@ -157,12 +167,14 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
         + " port matches '" + spec + "' (see `continuo ports`)");
   }
 
-  @Override
-  public boolean process(JackClient c, int frames) {
+  /** One period: JACK's process thread, through {@link #cycle}. */
+  private int process(int frames) {
     long bytesBefore = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
     try {
       nframes = frames;
-      frame0 = c.getLastFrameTime();
+      inBuffer = LibJack.jack_port_get_buffer(inPortAddress, frames);
+      outBuffer = LibJack.jack_port_get_buffer(outPortAddress, frames);
+      frame0 = LibJack.jack_last_frame_time(clientAddress) & 0xFFFF_FFFFL;
       long now = clock.nanoTime();
       if (!anchored || Math.abs(nanosOfFrame(frame0) - now) > RESYNC_NANOS) {
         anchorFrame = frame0;
@@ -183,10 +195,10 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       callbackErrors.increment();
     }
     if (threads != null && cycles > WARM_UP_CYCLES) {
-      // Measured, not assumed: what the JNA calls of a cycle allocate shows in the counters.
+      // Measured, not assumed: what a cycle allocates shows in the counters.
       allocated.getAndAddOrdered(threads.getCurrentThreadAllocatedBytes() - bytesBefore);
     }
-    return true;
+    return 0;
   }
 
   private static com.sun.management.ThreadMXBean threadBean() {
@@ -199,9 +211,9 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
   }
 
   /** Pass-through: every input event leaves on the output at its frame offset in this period. */
-  private void passThrough() throws JackException {
-    JackMidi.clearBuffer(outPort);
-    int n = JackMidi.getEventCount(inPort);
+  private void passThrough() {
+    LibJack.jack_midi_clear_buffer(outBuffer);
+    int n = LibJack.jack_midi_get_event_count(inBuffer);
     for (int i = 0; i < n; i++) {
       if (!readEvent(i)) {
         continue;
@@ -209,7 +221,9 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
       int size = event.size();
       if (size >= 1 && size <= 3) {
         event.copy(inBytes);
-        JackMidi.eventWrite(outPort, event.time(), inBytes, size);
+        if (!write(event.time(), inBytes, size)) {
+          return;
+        }
       }
     }
   }
@@ -219,15 +233,15 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
    * (jack_midi_event_get failed), which is counted so the caller can skip it and read the rest.
    */
   private boolean readEvent(int i) {
-    if (event.read(inPort, i)) {
+    if (event.read(inBuffer, i)) {
       return true;
     }
     unreadableInput.increment();
     return false;
   }
 
-  private void readInput() throws JackException {
-    int n = JackMidi.getEventCount(inPort);
+  private void readInput() {
+    int n = LibJack.jack_midi_get_event_count(inBuffer);
     for (int i = 0; i < n; i++) {
       if (!readEvent(i)) {
         continue;
@@ -248,17 +262,18 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
     }
   }
 
-  private void writeOutput() throws JackException {
-    JackMidi.clearBuffer(outPort);
+  private void writeOutput() {
+    LibJack.jack_midi_clear_buffer(outBuffer);
     long xrunsNow = xruns.get();
     if (xrunsNow != xrunsRepaired) {
       xrunsRepaired = xrunsNow;
       long window = REPEAT_WINDOW_NANOS * sampleRate / 1_000_000_000L;
       int n = recentNoteOffs.repeatSince(frame0 - window, repeats);
-      for (int i = 0; i < n; i++) {
-        JackMidi.eventWrite(outPort, 0, outBytes, pack(repeats[i]));
+      int written = 0;
+      while (written < n && write(0, outBytes, pack(repeats[written]))) {
+        written++;
       }
-      repeatedNoteOffs.getAndAddOrdered(n);
+      repeatedNoteOffs.getAndAddOrdered(written);
     }
     output.drain(toPending);
     while (!pending.isEmpty()) {
@@ -272,12 +287,23 @@ final class JackConnection implements MidiConnection, JackProcessCallback, JackS
         offset = 0;
       }
       int msg = pending.peekMessage();
-      // Written first, removed after: when the period's buffer is full the write throws and the
-      // event (perhaps a note-off) stays queued for the next period instead of being lost.
-      JackMidi.eventWrite(outPort, (int) offset, outBytes, pack(msg));
+      // Written first, removed after: when the period's buffer is full the event (perhaps a
+      // note-off) stays queued for the next period instead of being lost.
+      if (!write((int) offset, outBytes, pack(msg))) {
+        return;
+      }
       pending.poll();
       recentNoteOffs.written(frame0 + offset, msg);
     }
+  }
+
+  /** Writes an event into this period's output buffer; false (and counted) when it is full. */
+  private boolean write(int offset, byte[] bytes, int size) {
+    if (LibJack.jack_midi_event_write(outBuffer, offset, bytes, size) == 0) {
+      return true;
+    }
+    deferredOutput.increment();
+    return false;
   }
 
   /** Puts {@code msg} into {@link #outBytes}; returns its length. */
