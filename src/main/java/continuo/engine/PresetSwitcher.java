@@ -5,8 +5,8 @@ import continuo.model.LstmStepper;
 import continuo.preset.Preset;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -48,7 +48,9 @@ public final class PresetSwitcher implements AutoCloseable {
    * tokens that end at token number {@code historyEnd}). False when too many requests are pending.
    */
   public boolean request(Preset preset, int[] history, long historyEnd) {
-    return requests.offer(new Request(preset, history, historyEnd));
+    boolean queued = requests.offer(new Request(preset, history, historyEnd));
+    LockSupport.unpark(thread);
+    return queued;
   }
 
   /** Engine thread: the model that finished loading since the last poll, or null. */
@@ -61,21 +63,26 @@ public final class PresetSwitcher implements AutoCloseable {
     if (!retired.offer(old)) {
       old.close();
     }
+    LockSupport.unpark(thread);
   }
 
+  /**
+   * Parks until the engine hands over work: a timed wait on the queue would make a small object
+   * every time, all through the jam, for a thread that has nothing to do between switches.
+   */
   private void run() {
     while (running) {
       try {
-        Request r = requests.poll(50, TimeUnit.MILLISECONDS);
         LstmStepper old;
         while ((old = retired.poll()) != null) {
           old.close();
         }
+        Request r = requests.poll();
         if (r != null) {
           load(r);
+        } else {
+          LockSupport.park(this);
         }
-      } catch (InterruptedException e) {
-        return;
       } catch (RuntimeException e) {
         report.accept("preset switch failed: " + e);
       }
