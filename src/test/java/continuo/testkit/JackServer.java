@@ -82,7 +82,6 @@ public final class JackServer implements AutoCloseable {
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
     cmd.add("-XX:+UseSerialGC"); // the heap the launcher gives continuo
-    cmd.add("-XX:+AlwaysPreTouch");
     cmd.add("-Xms64m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
