@@ -55,6 +55,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private final AtomicCounter skippedInput;
   private final AtomicCounter unreadableInput;
   private final AtomicCounter lateOutput;
+  private final AtomicCounter lateCycleOutput;
   private final AtomicCounter deferredOutput;
   private final AtomicCounter callbackErrors;
   private final AtomicCounter overflow;
@@ -83,6 +84,10 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private long anchorFrame;
   private long anchorNanos;
   private long frame0;
+  /** Where this cycle starts if JACK skipped none since the last one. */
+  private long expectedFrame0 = -1;
+  /** This cycle came a period or more behind the clock, or after skipped ones (an xrun). */
+  private boolean cycleLate;
   private long xrunsRepaired;
   private int nframes;
 
@@ -95,6 +100,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     this.skippedInput = counters.newCounter("jack.input.skipped");
     this.unreadableInput = counters.newCounter("jack.input.unreadable");
     this.lateOutput = counters.newCounter("jack.output.late");
+    this.lateCycleOutput = counters.newCounter("jack.output.late_cycle");
     this.deferredOutput = counters.newCounter("jack.output.period_full");
     this.callbackErrors = counters.newCounter("jack.callback.errors");
     this.overflow = counters.newCounter("jack.output.overflow");
@@ -175,7 +181,12 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
       inBuffer = LibJack.jack_port_get_buffer(inPortAddress, frames);
       outBuffer = LibJack.jack_port_get_buffer(outPortAddress, frames);
       frame0 = LibJack.jack_last_frame_time(clientAddress) & 0xFFFF_FFFFL;
+      if (expectedFrame0 < 0 || frame0 < expectedFrame0) {
+        expectedFrame0 = frame0; // the first cycle, or the frame counter wrapped
+      }
       long now = clock.nanoTime();
+      cycleLate = anchored && (frame0 > expectedFrame0
+          || now - nanosOfFrame(frame0) > (long) frames * 1_000_000_000L / sampleRate);
       if (!anchored || Math.abs(nanosOfFrame(frame0) - now) > RESYNC_NANOS) {
         anchorFrame = frame0;
         anchorNanos = now;
@@ -194,6 +205,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     } catch (Throwable t) {
       callbackErrors.increment();
     }
+    expectedFrame0 = frame0 + frames;
     if (threads != null && cycles > WARM_UP_CYCLES) {
       // Measured, not assumed: what a cycle allocates shows in the counters.
       allocated.getAndAddOrdered(threads.getCurrentThreadAllocatedBytes() - bytesBefore);
@@ -283,7 +295,9 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
         break;
       }
       if (offset < 0) {
-        lateOutput.increment();
+        // Late: continuo handed it over after its period had begun, or JACK ran this cycle
+        // late or skipped the one before (an xrun), and the period was gone before it came.
+        (cycleLate ? lateCycleOutput : lateOutput).increment();
         offset = 0;
       }
       int msg = pending.peekMessage();
