@@ -56,7 +56,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private final AtomicCounter unreadableInput;
   private final AtomicCounter lateOutput;
   private final AtomicCounter lateCycleOutput;
-  private final AtomicCounter deferredOutput;
+  private final AtomicCounter periodFull;
   private final AtomicCounter callbackErrors;
   private final AtomicCounter overflow;
   private final AtomicCounter allocated;
@@ -101,7 +101,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     this.unreadableInput = counters.newCounter("jack.input.unreadable");
     this.lateOutput = counters.newCounter("jack.output.late");
     this.lateCycleOutput = counters.newCounter("jack.output.late_cycle");
-    this.deferredOutput = counters.newCounter("jack.output.period_full");
+    this.periodFull = counters.newCounter("jack.output.period_full");
     this.callbackErrors = counters.newCounter("jack.callback.errors");
     this.overflow = counters.newCounter("jack.output.overflow");
     this.allocated = counters.newCounter("jack.callback.allocated_bytes");
@@ -316,7 +316,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     if (LibJack.jack_midi_event_write(outBuffer, offset, bytes, size) == 0) {
       return true;
     }
-    deferredOutput.increment();
+    periodFull.increment();
     return false;
   }
 
