@@ -180,6 +180,10 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
       nframes = frames;
       inBuffer = LibJack.jack_port_get_buffer(inPortAddress, frames);
       outBuffer = LibJack.jack_port_get_buffer(outPortAddress, frames);
+      if (inBuffer == 0 || outBuffer == 0) {
+        // Never seen; a null buffer handed to libjack's MIDI functions would crash the process.
+        throw new IllegalStateException("JACK gave no buffer for continuo's ports");
+      }
       frame0 = LibJack.jack_last_frame_time(clientAddress) & 0xFFFF_FFFFL;
       if (expectedFrame0 < 0 || frame0 < expectedFrame0) {
         expectedFrame0 = frame0; // the first cycle, or the frame counter wrapped
