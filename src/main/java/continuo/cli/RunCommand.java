@@ -159,6 +159,8 @@ final class RunCommand implements Callable<Integer> {
     long nextStatus = 0;
     LiveEngine.Phase lastPhase = null;
     boolean learnReported = false;
+    StatusLinePrinter statusLine =
+        tty ? new StatusLinePrinter(out, StatusLinePrinter.stdoutCharset()) : null;
     while (System.nanoTime() < end) {
       session.poll();
       LiveEngine e = session.engine();
@@ -168,14 +170,12 @@ final class RunCommand implements Callable<Integer> {
       }
       if (tty) {
         if (System.nanoTime() >= nextStatus) {
-          synchronized (out) {
-            out.print("\r" + statusLine(session) + "\u001b[K");
-            out.flush();
-          }
+          appendStatus(statusLine.begin(), session);
+          statusLine.print();
           nextStatus = System.nanoTime() + 200_000_000L;
         }
       } else if (e.phase() != lastPhase) {
-        log(out, false, "event=status " + statusLine(session));
+        log(out, false, "event=status " + appendStatus(new StringBuilder(256), session));
         lastPhase = e.phase();
       }
       LockSupport.parkNanos(20_000_000L);
@@ -221,17 +221,13 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One builder for the status line, which a terminal refreshes five times a second. */
-  private final StringBuilder status = new StringBuilder(512);
-
   /**
-   * The status line, built in one reused builder without String.format or reading the counters'
-   * labels back: at a terminal it is made five times a second for the whole jam.
+   * Appends the status line to {@code status}, without String.format or reading the counters'
+   * labels back: at a terminal it is redrawn five times a second for the whole jam.
    */
-  private String statusLine(LiveSession s) {
+  private static StringBuilder appendStatus(StringBuilder status, LiveSession s) {
     LiveEngine e = s.engine();
     long centis = Math.round(e.temperature() * 100);
-    status.setLength(0);
     status.append("preset=").append(e.presetName()).append(" mode=").append(e.mode())
         .append(" temperature=").append(centis / 100).append('.')
         .append(centis % 100 < 10 ? "0" : "").append(centis % 100)
@@ -240,7 +236,7 @@ final class RunCommand implements Callable<Integer> {
         .append(" backend=").append(s.backendName())
         .append(s.isConnectionAlive() ? "" : " (disconnected)").append(' ');
     s.counters().appendSummary(status);
-    return status.toString();
+    return status;
   }
 
   private static void log(PrintStream out, boolean tty, String line) {
