@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Empties the young generation just before the jam starts. The model's warm-up allocates about a
  * gigabyte (the Vector API boxes vectors until C2 has compiled the step) and leaves the young
- * generation anywhere from empty to nearly full; the jam itself allocates only about 10 KB/s
- * (jnajack's port-buffer pointers), so where the warm-up left off decided whether the jam's first
- * collection came after seconds or after half an hour. Allocating until one collection has run
+ * generation anywhere from empty to nearly full; the jam itself allocates only about 1 KB/s, so
+ * where the warm-up left off decided whether the jam's first collection came after seconds or
+ * after hours. Allocating until one collection has run
  * costs a few milliseconds of start-up, where {@code System.gc()}, a full collection with the
  * serial collector, costs 20-30 ms. Called once, by the thread that opens the session.
  */
@@ -24,10 +24,10 @@ final class YoungGeneration {
   }
 
   /**
-   * Allocates until a collection has run; returns the bytes allocated. Gives up after allocating
-   * the whole maximum heap, which only a collector that never collects would make it do.
+   * Allocates until a collection has run. Gives up after allocating the whole maximum heap, which
+   * only a collector that never collects would make it do.
    */
-  static long empty() {
+  static void empty() {
     List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     long before = collections(collectors);
     long limit = Runtime.getRuntime().maxMemory();
@@ -37,7 +37,6 @@ final class YoungGeneration {
       allocated += CHUNK_BYTES;
     }
     sink = null;
-    return allocated;
   }
 
   private static long collections(List<GarbageCollectorMXBean> collectors) {

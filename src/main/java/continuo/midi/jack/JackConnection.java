@@ -189,9 +189,10 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
         expectedFrame0 = frame0; // the first cycle, or the frame counter wrapped
       }
       long now = clock.nanoTime();
+      long behind = now - nanosOfFrame(frame0); // how far behind the clock this cycle runs
       cycleLate = anchored && (frame0 > expectedFrame0
-          || now - nanosOfFrame(frame0) > (long) frames * 1_000_000_000L / sampleRate);
-      if (!anchored || Math.abs(nanosOfFrame(frame0) - now) > RESYNC_NANOS) {
+          || behind > (long) frames * 1_000_000_000L / sampleRate);
+      if (!anchored || Math.abs(behind) > RESYNC_NANOS) {
         anchorFrame = frame0;
         anchorNanos = now;
         anchored = true;

@@ -3,7 +3,7 @@ package continuo.midi.jack;
 import com.sun.jna.Callback;
 import com.sun.jna.CallbackThreadInitializer;
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import com.sun.jna.PointerType;
 import java.lang.reflect.Field;
 import org.jaudiolibs.jnajack.JackClient;
@@ -21,9 +21,10 @@ final class LibJack {
     if (Native.POINTER_SIZE != Long.BYTES || Native.SIZE_T_SIZE != Long.BYTES) {
       throw new UnsatisfiedLinkError("continuo's JACK backend needs a 64-bit JVM");
     }
-    // Where jnajack finds libjack, this finds it too (jnajack's JackLibraryDirect does the same).
+    // Where jnajack finds libjack, this finds it too (jnajack's JackLibraryDirect does the same
+    // on a 64-bit JVM: "jack64", the Windows name, first).
     try {
-      Native.register(LibJack.class, Platform.is64Bit() ? "jack64" : "jack");
+      Native.register(LibJack.class, "jack64");
     } catch (UnsatisfiedLinkError e) {
       Native.register(LibJack.class, "jack");
     }
@@ -61,7 +62,7 @@ final class LibJack {
     try {
       Field f = JackClient.class.getDeclaredField("clientPtr");
       f.setAccessible(true);
-      return com.sun.jna.Pointer.nativeValue(((PointerType) f.get(client)).getPointer());
+      return Pointer.nativeValue(((PointerType) f.get(client)).getPointer());
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalStateException("this jnajack keeps its JACK client where continuo does not "
           + "look (continuo is built against jnajack 1.4.0): " + e, e);
