@@ -55,7 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
   int steps;
 
   @Option(names = "--warmup-ms", defaultValue = "3000",
-      description = "Warm-up time before measuring, in ms (default ${DEFAULT-VALUE}).")
+      description = "Warm-up time before measuring, in ms (default ${DEFAULT-VALUE}); the warm-up "
+          + "then goes on until the step allocates nothing, for at most as long again.")
   long warmupMs;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")

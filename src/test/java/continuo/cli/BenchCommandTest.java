@@ -35,6 +35,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void withNoTimedWarmUpTheStepIsStillMeasuredOnlyOnceCompiled() throws Exception {
+    // 2,000 steps of this model are over before the JIT has compiled the step; the warm-up goes
+    // on until the step allocates nothing, so what is measured is the compiled step.
+    ScoreCommandTest.Run r = ScoreCommandTest.run(
+        "bench", "--random", "16,64,2", "--json", "--steps", "500", "--warmup-ms", "0");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode n = new ObjectMapper().readTree(r.out());
+    assertEquals("vector", n.get("stepper").asText());
+    assertEquals(0.0, n.get("alloc_bytes_per_step").asDouble(), r.out());
+  }
+
+  @Test
   void candidatesAreMeasuredSideBySideWithTheBandwidthFloor() throws Exception {
     ScoreCommandTest.Run r = ScoreCommandTest.run(
         "bench", "--random", "8,32,1", "--candidates", "--json", "--steps", "300", "--warmup-ms", "200");
