@@ -4,6 +4,7 @@ import continuo.encoding.PerformanceEncoding;
 import continuo.engine.LiveEngine;
 import continuo.metrics.Counters;
 import continuo.midi.MidiEventRing;
+import continuo.midi.MidiMessage;
 import continuo.model.LstmStepper;
 import continuo.model.LstmWeights;
 import continuo.model.Models;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The live engine as {@code continuo run} runs it (its own thread, the same idle strategy, the real
@@ -27,7 +29,7 @@ final class EngineHarness implements AutoCloseable {
 
   final Counters counters = new Counters();
   final MidiEventRing input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
-  final MidiEventRing output = new MidiEventRing(8192, counters.newCounter("output.dropped"));
+  final HandOverRing output = new HandOverRing(8192, counters.newCounter("output.dropped"));
   final MidiEventRing record = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
   final LiveEngine engine;
   private final AgentRunner runner;
@@ -53,6 +55,36 @@ final class EngineHarness implements AutoCloseable {
       Thread.onSpinWait();
     }
     return t.getId();
+  }
+
+  /**
+   * The engine's output ring, which notes when the engine hands over its first note-on after
+   * {@link #expectNoteOn}: the moment itself, not when the benchmark's thread next looks.
+   */
+  static final class HandOverRing extends MidiEventRing {
+    private volatile long firstNoteOnNanos;
+
+    HandOverRing(int events, AtomicCounter dropped) {
+      super(events, dropped);
+    }
+
+    @Override
+    public boolean offer(long timeNanos, int msg) {
+      if (firstNoteOnNanos == 0 && MidiMessage.isNoteOn(msg)) {
+        firstNoteOnNanos = System.nanoTime(); // before the record is published, so seen with it
+      }
+      return super.offer(timeNanos, msg);
+    }
+
+    /** Call before causing the note-on whose hand-over is to be timed. */
+    void expectNoteOn() {
+      firstNoteOnNanos = 0;
+    }
+
+    /** When the first note-on since {@link #expectNoteOn} was handed over, or 0. */
+    long firstNoteOnNanos() {
+      return firstNoteOnNanos;
+    }
   }
 
   @Override

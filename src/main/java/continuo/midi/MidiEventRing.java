@@ -15,9 +15,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * MIDI crosses between threads. {@link #offer} never blocks: a full ring returns false and bumps the
  * drop counter. The last tenth of the ring is kept for everything but note-ons, so that under
  * overload new notes are shed first and the note-offs of notes already in still get through.
- * Exactly one thread offers and one thread drains.
+ * Exactly one thread offers and one thread drains. Not final only so that a benchmark can note
+ * the moment a message is handed over.
  */
-public final class MidiEventRing {
+public class MidiEventRing {
   private static final int MSG_TYPE = 1;
   private static final int RECORD = 12;
   /** What one message occupies in the ring: header plus payload, aligned. */
