@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
           + "memory-bandwidth floor.",
       "--suite measures the live path instead: schedule (send-time error of the output "
           + "scheduler), answer (duet answer latency), flood (10,000 messages/s into the engine), "
-          + "or all of them."
+          + "or all of them; hiccup (needs no model) measures how long the machine stalls a "
+          + "thread that only reads the clock: the floor under the others' worst cases."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
     String random;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Source source;
 
   @Option(names = "--steps", defaultValue = "5000", description = "Measured steps (default ${DEFAULT-VALUE}).")
@@ -62,15 +63,17 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
-  @Option(names = "--suite", defaultValue = "step", paramLabel = "step|schedule|answer|flood|all",
+  @Option(names = "--suite", defaultValue = "step",
+      paramLabel = "step|schedule|answer|flood|all|hiccup",
       description = "What to measure (default: ${DEFAULT-VALUE}).")
   String suite;
 
   @Option(names = "--seconds", defaultValue = "20", paramLabel = "S",
-      description = "schedule and flood: how long to run (default: ${DEFAULT-VALUE}).")
+      description = "schedule, flood and hiccup: how long to run (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--load", description = "schedule: keep every other core busy meanwhile.")
+  @Option(names = "--load",
+      description = "schedule and hiccup: keep every other core busy meanwhile.")
   boolean load;
 
   @Option(names = "--realtime",
@@ -103,6 +106,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (warmupMs < 0) {
       throw new UserError("--warmup-ms must not be negative, got " + warmupMs);
+    }
+    if (suite.equals("hiccup")) {
+      return new LiveBenchmarks(this, null).run();
+    }
+    if (source == null) {
+      throw new UserError("--model FILE or --random E,H,L is needed (every suite but hiccup "
+          + "measures a model)");
     }
     LstmWeights weights = load();
     if (!suite.equals("step")) {

@@ -3,6 +3,7 @@ package continuo.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import continuo.bench.AnswerBenchmark;
 import continuo.bench.FloodBenchmark;
+import continuo.bench.HiccupBenchmark;
 import continuo.bench.HistogramPlot;
 import continuo.bench.Latencies;
 import continuo.midi.javasound.SchedulerBenchmark;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code bench --suite schedule|answer|flood|all}: the live path's figures. */
+/** {@code bench --suite schedule|answer|flood|all|hiccup}: the live path's figures. */
 final class LiveBenchmarks {
   private final BenchCommand options;
   private final LstmWeights weights;
@@ -29,10 +30,10 @@ final class LiveBenchmarks {
 
   int run() throws Exception {
     List<String> suites = switch (options.suite) {
-      case "schedule", "answer", "flood" -> List.of(options.suite);
+      case "schedule", "answer", "flood", "hiccup" -> List.of(options.suite);
       case "all" -> List.of("schedule", "answer", "flood");
       default -> throw new UserError("--suite is '" + options.suite
-          + "'; expected step, schedule, answer, flood or all");
+          + "'; expected step, schedule, answer, flood, all or hiccup");
     };
     if (!(options.seconds > 0 && options.seconds <= 3600)) {
       throw new UserError("--seconds must be between 0 and 3600, got " + options.seconds);
@@ -50,6 +51,7 @@ final class LiveBenchmarks {
       Map<String, Object> m = switch (s) {
         case "schedule" -> schedule();
         case "answer" -> answer();
+        case "hiccup" -> hiccup();
         default -> flood();
       };
       print(m);
@@ -81,6 +83,22 @@ final class LiveBenchmarks {
     m.putAll(r.latency().fields("answer_latency"));
     plot("answer-latency.png", "Duet answer latency (gap 0), model " + weights.config().name(),
         r.latency());
+    return m;
+  }
+
+  private Map<String, Object> hiccup() throws Exception {
+    HiccupBenchmark.Result r = HiccupBenchmark.run(options.seconds, options.load);
+    Map<String, Object> m = header("hiccup");
+    m.put("seconds", Math.round(r.seconds() * 100) / 100.0);
+    m.put("cpu_load_on_other_cores", options.load);
+    m.put("clock_reads", r.reads());
+    m.put("stalls_over_20us", r.stalls().count());
+    m.put("stalls_over_200us", r.countAtLeast(200));
+    m.put("stalls_over_1ms", r.countAtLeast(1_000));
+    m.put("stalls_over_5ms", r.countAtLeast(5_000));
+    m.put("stall_us_max", Math.round(r.stalls().maxMicros() * 100) / 100.0);
+    plot("hiccups.png", "Stalls of a thread that only reads the clock"
+        + (options.load ? ", other core busy" : ""), r.stalls());
     return m;
   }
 

@@ -105,6 +105,27 @@ class BenchCommandTest {
   }
 
   @Test
+  void theHiccupSuiteNeedsNoModelAndTheOthersSayTheyNeedOne() throws Exception {
+    ScoreCommandTest.Run r =
+        ScoreCommandTest.run("bench", "--suite", "hiccup", "--seconds", "1", "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode n = new ObjectMapper().readTree(r.out());
+    assertEquals("hiccup", n.get("suite").asText());
+    assertTrue(n.get("clock_reads").asLong() > 1_000_000, r.out());
+    long[] counts = {n.get("stalls_over_20us").asLong(), n.get("stalls_over_200us").asLong(),
+        n.get("stalls_over_1ms").asLong(), n.get("stalls_over_5ms").asLong()};
+    for (int i = 1; i < counts.length; i++) {
+      assertTrue(counts[i] <= counts[i - 1], r.out());
+    }
+    assertTrue(n.get("stall_us_max").asDouble() >= 0);
+
+    r = ScoreCommandTest.run("bench", "--suite", "answer");
+    assertEquals(2, r.exit());
+    assertEquals("bench: --model FILE or --random E,H,L is needed (every suite but hiccup "
+        + "measures a model)", r.err().strip());
+  }
+
+  @Test
   void theScheduleSuiteSaysWhatPriorityTheOutputThreadGot() throws Exception {
     ScoreCommandTest.Run r = ScoreCommandTest.run("bench", "--random", "16,32,1", "--suite",
         "schedule", "--seconds", "1", "--realtime", "--json");

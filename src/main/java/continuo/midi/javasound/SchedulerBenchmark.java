@@ -1,10 +1,10 @@
 package continuo.midi.javasound;
 
+import continuo.bench.CpuLoad;
 import continuo.bench.Latencies;
 import continuo.metrics.Counters;
 import continuo.midi.MidiEventRing;
 import continuo.midi.MidiMessage;
-import java.util.List;
 import java.util.Random;
 import javax.sound.midi.Receiver;
 import javax.sound.midi.Transmitter;
@@ -33,37 +33,36 @@ public final class SchedulerBenchmark {
     Counters counters = new Counters();
     MidiEventRing output = new MidiEventRing(1024, counters.newCounter("output.dropped"));
     MidiEventRing input = new MidiEventRing(16, counters.newCounter("input.dropped"));
-    List<Thread> burners = load ? burners() : List.of();
-    JavaSoundConnection c = new JavaSoundConnection(null, device, input, output,
-        SystemNanoClock.INSTANCE, counters, realtime);
-    try {
-      Random r = new Random(seed);
-      long lead = c.outputLeadNanos();
-      long t = System.nanoTime() + 50_000_000L;
-      for (int i = 0; i < n; i++) {
-        t += 1_000_000L + r.nextInt(19_000_000); // 1..20 ms apart
-        intended[i] = t;
-      }
-      for (int i = 0; i < n; i++) {
-        long handAt = intended[i] - lead;
-        while (System.nanoTime() < handAt) {
-          long left = handAt - System.nanoTime();
-          if (left > 300_000) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left - 200_000);
-          } else {
-            Thread.onSpinWait();
-          }
+    JavaSoundConnection c;
+    try (CpuLoad busy = load ? CpuLoad.onOtherCores() : CpuLoad.none()) {
+      c = new JavaSoundConnection(null, device, input, output, SystemNanoClock.INSTANCE,
+          counters, realtime);
+      try {
+        Random r = new Random(seed);
+        long lead = c.outputLeadNanos();
+        long t = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < n; i++) {
+          t += 1_000_000L + r.nextInt(19_000_000); // 1..20 ms apart
+          intended[i] = t;
         }
-        output.offer(intended[i], MidiMessage.of(MidiMessage.NOTE_ON, 1, 60, 1 + i % 127));
-      }
-      long end = System.nanoTime() + 1_000_000_000L;
-      while (device.count < n && System.nanoTime() < end) {
-        Thread.sleep(10);
-      }
-    } finally {
-      c.close();
-      for (Thread b : burners) {
-        b.interrupt();
+        for (int i = 0; i < n; i++) {
+          long handAt = intended[i] - lead;
+          while (System.nanoTime() < handAt) {
+            long left = handAt - System.nanoTime();
+            if (left > 300_000) {
+              java.util.concurrent.locks.LockSupport.parkNanos(left - 200_000);
+            } else {
+              Thread.onSpinWait();
+            }
+          }
+          output.offer(intended[i], MidiMessage.of(MidiMessage.NOTE_ON, 1, 60, 1 + i % 127));
+        }
+        long end = System.nanoTime() + 1_000_000_000L;
+        while (device.count < n && System.nanoTime() < end) {
+          Thread.sleep(10);
+        }
+      } finally {
+        c.close();
       }
     }
     int measured = Math.max(0, device.count - warm);
@@ -72,23 +71,6 @@ public final class SchedulerBenchmark {
       error[i] = Math.abs(arrived[warm + i] - intended[warm + i]);
     }
     return new Result(new Latencies(error, measured), c.describe());
-  }
-
-  private static List<Thread> burners() {
-    int others = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-    List<Thread> list = new java.util.ArrayList<>();
-    for (int i = 0; i < others; i++) {
-      Thread b = new Thread(() -> {
-        double x = 1;
-        while (!Thread.currentThread().isInterrupted()) {
-          x = Math.sqrt(x + 1.0);
-        }
-      }, "cpu-load-" + i);
-      b.setDaemon(true);
-      b.start();
-      list.add(b);
-    }
-    return list;
   }
 
   /** An output device that writes down when each message arrives, in order. */
