@@ -93,6 +93,31 @@ public final class Dl4jStepper implements LstmStepper {
     return Nd4j.create(t, new long[] {cols, rows}, 'c');
   }
 
+  /**
+   * A DL4J stepper for {@code w}, checked against continuo's plain stepper on the first 64 of
+   * {@code tokens} (DL4J must be stepping the same model, or its figure means nothing) and reset.
+   */
+  public static Dl4jStepper checkedAgainstPlain(LstmWeights w, int[] tokens) {
+    Dl4jStepper dl4j = new Dl4jStepper(w);
+    LstmStepper plain = Models.candidate("plain", w);
+    LstmState s = plain.newState();
+    int v = w.config().vocabSize();
+    float[] expected = new float[v];
+    float[] actual = new float[v];
+    for (int i = 0; i < 64; i++) {
+      plain.step(s, tokens[i], expected);
+      dl4j.step(null, tokens[i], actual);
+      for (int r = 0; r < v; r++) {
+        if (Math.abs(expected[r] - actual[r]) > 1e-3f * (1 + Math.abs(expected[r]))) {
+          throw new IllegalStateException("DL4J differs from continuo at step " + i + ", logit "
+              + r + ": " + actual[r] + " vs " + expected[r]);
+        }
+      }
+    }
+    dl4j.reset();
+    return dl4j;
+  }
+
   /** Clears the network's recurrent state. */
   public void reset() {
     net.rnnClearPreviousState();
