@@ -96,6 +96,7 @@ final class LiveBenchmarks {
     m.put("stalls_over_200us", r.countAtLeast(200));
     m.put("stalls_over_1ms", r.countAtLeast(1_000));
     m.put("stalls_over_5ms", r.countAtLeast(5_000));
+    m.put("stalls_over_10ms", r.countAtLeast(10_000));
     m.put("stall_us_max", Math.round(r.stalls().maxMicros() * 100) / 100.0);
     plot("hiccups.png", "Stalls of a thread that only reads the clock"
         + (options.load ? ", other core busy" : ""), r.stalls());

@@ -113,7 +113,8 @@ class BenchCommandTest {
     assertEquals("hiccup", n.get("suite").asText());
     assertTrue(n.get("clock_reads").asLong() > 1_000_000, r.out());
     long[] counts = {n.get("stalls_over_20us").asLong(), n.get("stalls_over_200us").asLong(),
-        n.get("stalls_over_1ms").asLong(), n.get("stalls_over_5ms").asLong()};
+        n.get("stalls_over_1ms").asLong(), n.get("stalls_over_5ms").asLong(),
+        n.get("stalls_over_10ms").asLong()};
     for (int i = 1; i < counts.length; i++) {
       assertTrue(counts[i] <= counts[i - 1], r.out());
     }
