@@ -74,7 +74,7 @@ public final class JackServer implements AutoCloseable {
 
   /**
    * Command line of a JVM running continuo with this test JVM's class path and the launcher's
-   * heap.
+   * heap and JIT flags.
    */
   public static List<String> continuoCommand(Path home, String... args) {
     List<String> cmd = new ArrayList<>();
@@ -83,6 +83,8 @@ public final class JackServer implements AutoCloseable {
     cmd.add("jdk.incubator.vector");
     cmd.add("-XX:+UseSerialGC"); // the heap the launcher gives continuo
     cmd.add("-Xms64m");
+    cmd.add("-XX:CompileCommand=quiet"); // and its early compilation of the step
+    cmd.add("-XX:CompileCommand=CompileThresholdScaling,continuo.model.VectorStepper*::*,0.1");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("-Dcontinuo.home=" + home);
