@@ -44,7 +44,8 @@ public final class Latencies {
     return m;
   }
 
-  static double round(double x) {
+  /** {@code x} rounded to two decimals, as every figure of the benchmarks' output is. */
+  public static double round(double x) {
     return Math.round(x * 100) / 100.0;
   }
 }

@@ -1,6 +1,7 @@
 package continuo.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.bench.Latencies;
 import continuo.model.Bandwidth;
 import continuo.model.LstmStepper;
 import continuo.model.LstmWeights;
@@ -155,10 +156,10 @@ public final class BenchCommand implements Callable<Integer> {
         list.add(m);
       }
       root.put("candidates", list);
-      root.put("read_bandwidth_dram_gb_s", round(dram / 1e9));
-      root.put("floor_dram_us", round(stepBytes / dram * 1e6));
-      root.put("read_bandwidth_cached_gb_s", round(sameSize / 1e9));
-      root.put("floor_cached_us", round(stepBytes / sameSize * 1e6));
+      root.put("read_bandwidth_dram_gb_s", Latencies.round(dram / 1e9));
+      root.put("floor_dram_us", Latencies.round(stepBytes / dram * 1e6));
+      root.put("read_bandwidth_cached_gb_s", Latencies.round(sameSize / 1e9));
+      root.put("floor_cached_us", Latencies.round(stepBytes / sameSize * 1e6));
     }
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(root));
@@ -198,16 +199,12 @@ public final class BenchCommand implements Callable<Integer> {
   private static Map<String, Object> fields(StepBenchmark.Result r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("steps", r.steps());
-    m.put("step_us_p50", round(r.stepP50()));
-    m.put("step_us_p99", round(r.stepP99()));
-    m.put("step_us_max", round(r.stepMax()));
-    m.put("sample_us_p50", round(r.sampleP50()));
-    m.put("alloc_bytes_per_step", round(r.allocBytesPerStep()));
+    m.put("step_us_p50", Latencies.round(r.stepP50()));
+    m.put("step_us_p99", Latencies.round(r.stepP99()));
+    m.put("step_us_max", Latencies.round(r.stepMax()));
+    m.put("sample_us_p50", Latencies.round(r.sampleP50()));
+    m.put("alloc_bytes_per_step", Latencies.round(r.allocBytesPerStep()));
     return m;
-  }
-
-  private static double round(double x) {
-    return Math.round(x * 100) / 100.0;
   }
 
   private static void printTable(PrintWriter out, ModelConfig c, long stepBytes,

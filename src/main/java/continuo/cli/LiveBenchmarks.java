@@ -89,7 +89,7 @@ final class LiveBenchmarks {
   private Map<String, Object> hiccup() throws Exception {
     HiccupBenchmark.Result r = HiccupBenchmark.run(options.seconds, options.load);
     Map<String, Object> m = header("hiccup");
-    m.put("seconds", Math.round(r.seconds() * 100) / 100.0);
+    m.put("seconds", Latencies.round(r.seconds()));
     m.put("cpu_load_on_other_cores", options.load);
     m.put("clock_reads", r.reads());
     m.put("stalls_over_20us", r.stalls().count());
@@ -97,7 +97,7 @@ final class LiveBenchmarks {
     m.put("stalls_over_1ms", r.countAtLeast(1_000));
     m.put("stalls_over_5ms", r.countAtLeast(5_000));
     m.put("stalls_over_10ms", r.countAtLeast(10_000));
-    m.put("stall_us_max", Math.round(r.stalls().maxMicros() * 100) / 100.0);
+    m.put("stall_us_max", Latencies.round(r.stalls().maxMicros()));
     plot("hiccups.png", "Stalls of a thread that only reads the clock"
         + (options.load ? ", other core busy" : ""), r.stalls());
     return m;
@@ -109,7 +109,7 @@ final class LiveBenchmarks {
     Map<String, Object> m = header("flood");
     m.put("model", weights.config().name());
     m.put("rate_per_second", options.rate);
-    m.put("seconds", Math.round(r.seconds() * 100) / 100.0);
+    m.put("seconds", Latencies.round(r.seconds()));
     m.put("messages", r.offered());
     m.put("refused_by_full_ring", r.refused());
     m.put("note_offs_offered", r.noteOffsOffered());
@@ -117,7 +117,7 @@ final class LiveBenchmarks {
     m.put("note_offs_lost", r.noteOffsOffered() - r.noteOffsHeard());
     m.put("backlog_max", r.maxBacklog());
     m.put("backlog_at_end", r.finalBacklog());
-    m.put("alloc_bytes_per_message", Math.round(r.allocBytesPerMessage() * 100) / 100.0);
+    m.put("alloc_bytes_per_message", Latencies.round(r.allocBytesPerMessage()));
     return m;
   }
 
