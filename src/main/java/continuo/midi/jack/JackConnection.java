@@ -36,7 +36,6 @@ import org.jaudiolibs.jnajack.JackXrunCallback;
  */
 final class JackConnection implements MidiConnection, JackShutdownCallback, JackXrunCallback {
   private static final int WARM_UP_CYCLES = 16;
-  private static final long RESYNC_NANOS = 2_000_000;
   /** How far back note-offs are written again after an xrun (JACK reports it a cycle or so late). */
   private static final long REPEAT_WINDOW_NANOS = 200_000_000;
 
@@ -80,14 +79,8 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private volatile boolean alive = true;
   private boolean closed;
   private volatile long cycles;
-  private boolean anchored;
-  private long anchorFrame;
-  private long anchorNanos;
+  private final FrameClock frameClock;
   private long frame0;
-  /** Where this cycle starts if JACK skipped none since the last one. */
-  private long expectedFrame0 = -1;
-  /** This cycle came a period or more behind the clock, or after skipped ones (an xrun). */
-  private boolean cycleLate;
   private long xrunsRepaired;
   private int nframes;
 
@@ -121,6 +114,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
       outPort = client.registerPort("midi_out", JackPortType.MIDI, JackPortFlags.JackPortIsOutput);
       sampleRate = client.getSampleRate();
       bufferSize = client.getBufferSize();
+      frameClock = new FrameClock(sampleRate);
       clientAddress = LibJack.clientAddress(client);
       inPortAddress = LibJack.portAddress(clientAddress, inPort.getName());
       outPortAddress = LibJack.portAddress(clientAddress, outPort.getName());
@@ -185,18 +179,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
         throw new IllegalStateException("JACK gave no buffer for continuo's ports");
       }
       frame0 = LibJack.jack_last_frame_time(clientAddress) & 0xFFFF_FFFFL;
-      if (expectedFrame0 < 0 || frame0 < expectedFrame0) {
-        expectedFrame0 = frame0; // the first cycle, or the frame counter wrapped
-      }
-      long now = clock.nanoTime();
-      long behind = now - nanosOfFrame(frame0); // how far behind the clock this cycle runs
-      cycleLate = anchored && (frame0 > expectedFrame0
-          || behind > (long) frames * 1_000_000_000L / sampleRate);
-      if (!anchored || Math.abs(behind) > RESYNC_NANOS) {
-        anchorFrame = frame0;
-        anchorNanos = now;
-        anchored = true;
-      }
+      frameClock.cycle(frame0, frames, clock.nanoTime());
       if (passThrough) {
         passThrough();
       } else {
@@ -210,7 +193,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     } catch (Throwable t) {
       callbackErrors.increment();
     }
-    expectedFrame0 = frame0 + frames;
+    frameClock.cycleEnded(frame0, frames);
     if (threads != null && cycles > WARM_UP_CYCLES) {
       // Measured, not assumed: what a cycle allocates shows in the counters.
       allocated.getAndAddOrdered(threads.getCurrentThreadAllocatedBytes() - bytesBefore);
@@ -275,7 +258,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
         continue;
       }
       int msg = MidiMessage.pack(status, size > 1 ? inBytes[1] : 0, size > 2 ? inBytes[2] : 0);
-      input.offer(nanosOfFrame(frame0 + event.time()), msg);
+      input.offer(frameClock.nanosOfFrame(frame0 + event.time()), msg);
     }
   }
 
@@ -294,7 +277,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     }
     output.drain(toPending);
     while (!pending.isEmpty()) {
-      long frame = frameOfNanos(pending.peekTime());
+      long frame = frameClock.frameOfNanos(pending.peekTime());
       long offset = frame - frame0;
       if (offset >= nframes) {
         break;
@@ -302,7 +285,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
       if (offset < 0) {
         // Late: continuo handed it over after its period had begun, or JACK ran this cycle
         // late or skipped the one before (an xrun), and the period was gone before it came.
-        (cycleLate ? lateCycleOutput : lateOutput).increment();
+        (frameClock.cycleLate() ? lateCycleOutput : lateOutput).increment();
         offset = 0;
       }
       int msg = pending.peekMessage();
@@ -337,14 +320,6 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     if (!pending.add(timeNanos, msg)) {
       overflow.increment();
     }
-  }
-
-  private long nanosOfFrame(long frame) {
-    return anchorNanos + (frame - anchorFrame) * 1_000_000_000L / sampleRate;
-  }
-
-  private long frameOfNanos(long nanos) {
-    return anchorFrame + Math.floorDiv((nanos - anchorNanos) * sampleRate, 1_000_000_000L);
   }
 
   /**
