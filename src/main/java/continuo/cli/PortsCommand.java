@@ -1,6 +1,5 @@
 package continuo.cli;
 
-import continuo.metrics.Counters;
 import continuo.midi.MidiBackendException;
 import continuo.midi.MidiPortInfo;
 import continuo.midi.MidiProvider;
@@ -17,11 +16,11 @@ import picocli.CommandLine.Command;
 final class PortsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    MidiProviders providers = new MidiProviders(new Counters());
+    MidiProviders providers = new MidiProviders();
     for (MidiProvider p : providers.all()) {
-      if (!p.isAvailable()) {
-        System.out.println(p.name() + ": not available"
-            + (p.name().equals("jack") ? " (no JACK server running)" : ""));
+      String unavailable = p.unavailableReason();
+      if (unavailable != null) {
+        System.out.println(p.name() + ": not available (" + unavailable + ")");
         continue;
       }
       List<MidiPortInfo> ports;

@@ -153,7 +153,10 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Control thread until --seconds pass (or forever): status, recorder, reconnection. */
+  /**
+   * Control thread until --seconds pass (or forever): the status line. The session's own agents
+   * drain the recorder and reconnect a lost backend.
+   */
   private void play(LiveSession session, PrintStream out, boolean tty) {
     long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
     long nextStatus = 0;
@@ -162,7 +165,6 @@ final class RunCommand implements Callable<Integer> {
     StatusLinePrinter statusLine =
         tty ? new StatusLinePrinter(out, StatusLinePrinter.stdoutCharset()) : null;
     while (System.nanoTime() < end) {
-      session.poll();
       LiveEngine e = session.engine();
       if (!learnReported && e.learnedCc() >= 0) {
         log(out, tty, "event=learned control=" + learn + " cc=" + e.learnedCc());
@@ -191,13 +193,13 @@ final class RunCommand implements Callable<Integer> {
       throw new UserError("--passthrough measures the JACK backend; use --backend jack or auto");
     }
     Counters counters = new Counters();
-    MidiProvider jack = new MidiProviders(counters).select("jack");
+    MidiProvider jack = new MidiProviders().select("jack");
     MidiConnection c;
     try {
       c = jack.open(new MidiSettings(name, in, out, true),
           new MidiEventRing(1024, counters.newCounter("input.dropped")),
           new MidiEventRing(1024, counters.newCounter("output.dropped")),
-          SystemNanoClock.INSTANCE);
+          SystemNanoClock.INSTANCE, counters);
     } catch (MidiBackendException e) {
       throw new UserError(e.getMessage(), e);
     }

@@ -9,6 +9,7 @@ import continuo.midi.MidiConnection;
 import continuo.midi.MidiEventRing;
 import continuo.midi.MidiProvider;
 import continuo.midi.MidiProviders;
+import continuo.midi.MidiSettings;
 import continuo.model.LstmStepper;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
@@ -29,14 +30,18 @@ import continuo.schedule.Realtime;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
 /**
- * A running jam: the backend connection, the engine agent on its own thread, the preset switcher,
- * the optional file input and recorder. Started and stopped by the control thread; {@link #stop}
- * is idempotent and safe from a shutdown hook: the engine releases every sounding note, the backend
- * plays those note-offs, then everything closes.
+ * A running jam, and where its parts are put together: the backend connection, the engine agent on
+ * its own thread, the preset switcher, the supervisor (recorder, reconnection), the optional file
+ * input and recorder. The clock, the idle strategies and the MIDI providers come in as {@link
+ * Parts}, so tests run a session on a fake clock and their own providers. Started and stopped by
+ * the control thread; {@link #stop} is idempotent and safe from a shutdown hook: the engine
+ * releases every sounding note, the backend plays those note-offs, then everything closes.
  */
 public final class LiveSession implements AutoCloseable {
   /**
@@ -48,37 +53,69 @@ public final class LiveSession implements AutoCloseable {
 
   static final int WARM_UP_MAX_STEPS = 10_000;
 
+  /**
+   * What a session is built from besides its {@link LiveConfig}: the clock every part reads, an
+   * idle strategy for each agent the session runs (each used by one agent only), and the MIDI
+   * providers to choose the backend and the {@code --in} source from.
+   */
+  public record Parts(NanoClock clock, IdleStrategy engineIdle, IdleStrategy switcherIdle,
+      IdleStrategy supervisorIdle, IdleStrategy warmUpIdle, MidiProviders providers) {
+    /**
+     * The system clock; the engine spins briefly then parks 1-200 µs, the switcher parks up to
+     * 20 ms (a request wakes it), the supervisor looks around every 20 ms; the providers found
+     * through {@code ServiceLoader}.
+     */
+    public static Parts standard() {
+      return new Parts(SystemNanoClock.INSTANCE,
+          new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+              TimeUnit.MICROSECONDS.toNanos(200)),
+          PresetSwitcher.defaultIdleStrategy(),
+          new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(20)),
+          new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
+          new MidiProviders());
+    }
+  }
+
   private final Counters counters = new Counters();
   private MidiEventRing fileRing;
   private MidiEventRing recordRing;
-  private final NanoClock clock = SystemNanoClock.INSTANCE;
+  private final NanoClock clock;
+  private final Parts parts;
   private final Consumer<String> log;
   private final LiveConfig config;
-  private volatile MidiConnection connection;
+  private MidiConnection connection;
+  private MidiConnection source;
   private MidiProvider provider;
   private MidiEventRing input;
   private MidiEventRing output;
-  private long retryAtNanos;
-  private long retryDelayNanos;
   private PresetSwitcher switcher;
   private LiveEngine engine;
   private AgentRunner runner;
+  private SessionSupervisor supervisor;
+  private AgentRunner supervisorRunner;
   private GcWatch gcWatch;
-  private FileInput fileInput;
   private SessionRecorder recorder;
   private String backendName;
   private boolean stopped;
   private boolean started;
 
-  private LiveSession(LiveConfig config, Consumer<String> log) {
+  private LiveSession(LiveConfig config, Consumer<String> log, Parts parts) {
     this.config = config;
     this.log = log;
+    this.parts = parts;
+    this.clock = parts.clock();
   }
 
   /** Loads the model, opens the backend and starts the engine; throws with one clear sentence. */
   public static LiveSession start(LiveConfig config, Consumer<String> log)
       throws IOException, ModelFormatException, MidiBackendException {
-    LiveSession s = new LiveSession(config, log);
+    return start(config, log, Parts.standard());
+  }
+
+  /** As {@link #start(LiveConfig, Consumer)}, built from {@code parts}. */
+  public static LiveSession start(LiveConfig config, Consumer<String> log, Parts parts)
+      throws IOException, ModelFormatException, MidiBackendException {
+    LiveSession s = new LiveSession(config, log, parts);
     try {
       s.open();
     } catch (IOException | ModelFormatException | MidiBackendException | RuntimeException e) {
@@ -106,7 +143,7 @@ public final class LiveSession implements AutoCloseable {
   }
 
   /** Lets the JIT compile this stepper before it plays; the number of steps it took. */
-  private static int warmUp(LstmStepper stepper) {
+  static int warmUp(LstmStepper stepper) {
     return Models.warmUp(stepper, WARM_UP_MIN_STEPS, WARM_UP_MAX_STEPS);
   }
 
@@ -114,28 +151,30 @@ public final class LiveSession implements AutoCloseable {
     long t0 = System.nanoTime();
     Preset preset = config.preset();
     LstmStepper stepper = loadModel(preset, config.home());
-    // The JIT warm-up runs while the backend opens; the engine starts only after both.
-    int[] warmUpSteps = new int[1];
-    Thread warmUp = new Thread(
-        () -> warmUpSteps[0] = warmUp(stepper),
-        "continuo-warm-up");
-    warmUp.start();
+    // The JIT warm-up runs on its own agent while the backend opens; the engine starts after both.
+    WarmUpAgent warmUp = new WarmUpAgent(stepper);
+    AgentRunner warmUpRunner = new AgentRunner(parts.warmUpIdle(),
+        t -> log.accept("event=warm_up_error error=\"" + t + "\""), null, warmUp);
+    AgentRunner.startOnThread(warmUpRunner);
+    int warmUpSteps;
     try {
       openBackend();
     } finally {
-      joinUninterruptibly(warmUp);
+      warmUpSteps = warmUp.awaitSteps();
+      warmUpRunner.close();
     }
     log.accept(String.format(
         "event=model_loaded preset=%s model=%s hidden=%d layers=%d warm_up_steps=%d ms=%d",
         preset.name(), preset.modelPath(config.home()), stepper.config().hiddenSize(),
-        stepper.config().layers(), warmUpSteps[0], (System.nanoTime() - t0) / 1_000_000));
+        stepper.config().layers(), warmUpSteps, (System.nanoTime() - t0) / 1_000_000));
 
     switcher = new PresetSwitcher(p -> {
       LstmStepper s = loadModel(p, config.home());
       warmUp(s);
       return s;
     },
-        line -> log.accept("event=preset_switch message=\"" + line + "\""));
+        line -> log.accept("event=preset_switch message=\"" + line + "\""), preset,
+        parts.switcherIdle());
     MidiEventRing[] inputs = fileRing == null ? new MidiEventRing[] {input}
         : new MidiEventRing[] {input, fileRing};
     Sampler sampler = new Sampler(config.seed(), PerformanceEncoding.VOCAB_SIZE);
@@ -154,17 +193,19 @@ public final class LiveSession implements AutoCloseable {
           + " action=move_a_controller");
     }
     Agent agent = config.realtime() ? new RealtimeAgent(engine, log) : engine;
-    runner = new AgentRunner(
-        new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MICROSECONDS.toNanos(200)),
+    runner = new AgentRunner(parts.engineIdle(),
         t -> log.accept("event=engine_error error=\"" + t + "\""),
         counters.newCounter("engine.runner.errors"), agent);
     YoungGeneration.empty(); // the jam starts with all of the young generation ahead of it
     gcWatch = new GcWatch(counters);
     AgentRunner.startOnThread(runner);
-    if (fileInput != null) {
-      fileInput.start(200_000_000L);
-      log.accept("event=file_input " + fileInput);
+    supervisor = new SessionSupervisor(clock, provider, config.midi(), input, output, counters,
+        connection, engine::setOutputLead, recorder, log);
+    supervisorRunner = new AgentRunner(parts.supervisorIdle(),
+        t -> log.accept("event=supervisor_error error=\"" + t + "\""), null, supervisor);
+    AgentRunner.startOnThread(supervisorRunner, LiveSession::daemon);
+    if (fileRing != null) {
+      openSource();
     }
     started = true;
     log.accept(String.format(
@@ -173,45 +214,48 @@ public final class LiveSession implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000));
   }
 
-  /** Selects and opens the MIDI backend, the rings, the file input and the recorder. */
-  private void openBackend() throws IOException, MidiBackendException {
-    MidiProviders providers = new MidiProviders(counters);
-    provider = providers.select(config.backend());
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Selects and opens the MIDI backend, the rings and the recorder. */
+  private void openBackend() throws MidiBackendException {
+    MidiProviders.Choice choice = parts.providers().choose(config.backend());
+    provider = choice.provider();
     backendName = provider.name();
     if ("auto".equals(config.backend())) {
       log.accept("event=backend_chosen backend=" + provider.name()
           + (provider.name().equals("jack") ? " reason=jack_server_running"
-          : " reason=no_jack_server"));
+          : " reason=no_jack_server")
+          + (choice.passedOver() == null ? ""
+          : " passed_over=\"" + choice.passedOver() + "\""));
     }
 
     input = new MidiEventRing(8192, counters.newCounter("input.dropped"));
     output = new MidiEventRing(8192, counters.newCounter("output.dropped"));
     if (config.inputFile() != null) {
       fileRing = new MidiEventRing(8192, counters.newCounter("file_input.dropped"));
-      fileInput = new FileInput(config.inputFile(), fileRing, clock);
     }
     if (config.record() != null) {
       recordRing = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
       recorder = new SessionRecorder(recordRing, clock.nanoTime());
     }
-    connection = provider.open(config.midi(), input, output, clock);
+    connection = provider.open(config.midi(), input, output, clock, counters);
     log.accept("event=midi_open " + connection.describe());
-
   }
 
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
+  /** Starts the {@code --in file:} source: the provider its scheme names plays it into its ring. */
+  private void openSource() throws MidiBackendException {
+    String spec = FileInput.PREFIX + config.inputFile();
+    MidiProvider p = parts.providers().source(spec);
+    if (p == null) {
+      throw new MidiBackendException("no MIDI provider plays '" + spec + "'");
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    MidiSettings settings = new MidiSettings(config.midi().clientName(), spec, null);
+    source = p.open(settings, fileRing, null, clock, counters);
+    log.accept("event=file_input " + source.describe());
   }
 
   /**
@@ -267,51 +311,9 @@ public final class LiveSession implements AutoCloseable {
     return backendName;
   }
 
-  /**
-   * Control thread: keeps the recorder drained and, when the device or JACK server went away,
-   * reopens it with backoff (0.5 s doubling to 5 s) while the engine keeps running. Call a few
-   * times a second.
-   */
-  public synchronized void poll() {
-    if (recorder != null) {
-      recorder.drain();
-    }
-    if (stopped || connection == null || connection.isAlive()) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (retryDelayNanos == 0) {
-      log.accept("event=midi_lost backend=" + backendName + " action=reconnecting");
-      closeQuietly(connection);
-      retryDelayNanos = 500_000_000L;
-      retryAtNanos = now + retryDelayNanos;
-      return;
-    }
-    if (now < retryAtNanos) {
-      return;
-    }
-    try {
-      MidiConnection c = provider.open(config.midi(), input, output, clock);
-      engine.setOutputLead(c.outputLeadNanos());
-      connection = c;
-      retryDelayNanos = 0;
-      log.accept("event=midi_reconnected " + c.describe());
-    } catch (MidiBackendException e) {
-      retryDelayNanos = Math.min(5_000_000_000L, retryDelayNanos * 2);
-      retryAtNanos = now + retryDelayNanos;
-    }
-  }
-
-  private static void closeQuietly(MidiConnection c) {
-    try {
-      c.close();
-    } catch (RuntimeException e) {
-      // The device is gone already; nothing left to release.
-    }
-  }
-
+  /** Any thread: whether the backend was there when the supervisor last looked. */
   public boolean isConnectionAlive() {
-    return connection != null && connection.isAlive();
+    return supervisor != null ? supervisor.isAlive() : connection != null;
   }
 
   /** Releases every sounding note through the backend, then closes everything. Idempotent. */
@@ -320,8 +322,12 @@ public final class LiveSession implements AutoCloseable {
       return;
     }
     stopped = true;
-    if (fileInput != null) {
-      fileInput.close();
+    if (supervisorRunner != null) {
+      supervisorRunner.close(); // no reconnection while closing
+      connection = supervisor.connection();
+    }
+    if (source != null) {
+      SessionSupervisor.closeQuietly(source);
     }
     if (engine != null) {
       engine.requestShutdown();
@@ -334,7 +340,7 @@ public final class LiveSession implements AutoCloseable {
       runner.close();
     }
     if (connection != null) {
-      closeQuietly(connection);
+      SessionSupervisor.closeQuietly(connection);
     }
     if (switcher != null) {
       switcher.close();

@@ -19,13 +19,16 @@ import org.jaudiolibs.jnajack.JackPortFlags;
 import org.jaudiolibs.jnajack.JackPortType;
 import org.jaudiolibs.jnajack.JackStatus;
 
-/** JACK (or PipeWire's JACK) through jnajack: sample-accurate ports any JACK DAW can connect to. */
+/**
+ * JACK (or PipeWire's JACK) through jnajack: sample-accurate ports any JACK DAW can connect to.
+ * Every call that waits for the server is bounded in time ({@link Bounded}): a frozen server is
+ * reported in one line instead of hanging {@code continuo run}. Control thread.
+ */
 public final class JackProvider implements MidiProvider {
-  private final Counters counters;
-
-  public JackProvider(Counters counters) {
-    this.counters = counters;
-  }
+  /** How long {@code --backend auto} and {@code continuo ports} wait for a server to answer. */
+  static final long PROBE_MILLIS = 3_000;
+  /** How long opening continuo's client (ports, activation, first cycles) may take. */
+  static final long OPEN_MILLIS = 10_000;
 
   @Override
   public String name() {
@@ -33,17 +36,31 @@ public final class JackProvider implements MidiProvider {
   }
 
   @Override
-  public boolean isAvailable() {
-    try (Probe p = new Probe()) {
-      return true;
+  public int autoOrder() {
+    return 0;
+  }
+
+  @Override
+  public String unavailableReason() {
+    try {
+      Bounded.call("continuo-jack-probe", PROBE_MILLIS, Probe::new).close();
+      return null;
+    } catch (Bounded.TimedOut e) {
+      return notAnswering(PROBE_MILLIS);
+    } catch (UnsatisfiedLinkError e) {
+      return "JACK is not installed (no libjack: " + e.getMessage() + ")";
     } catch (Throwable t) {
-      return false;
+      return "no JACK server running";
     }
+  }
+
+  private static String notAnswering(long millis) {
+    return "the JACK server did not answer within " + millis / 1000 + " s (stopped or hung?)";
   }
 
   @Override
   public List<MidiPortInfo> ports() throws MidiBackendException {
-    try (Probe p = new Probe()) {
+    try (Probe p = Bounded.call("continuo-jack-probe", PROBE_MILLIS, Probe::new)) {
       List<MidiPortInfo> out = new ArrayList<>();
       for (String port : p.jack.getPorts(p.client, "", JackPortType.MIDI,
           EnumSet.of(JackPortFlags.JackPortIsOutput))) {
@@ -54,16 +71,29 @@ public final class JackProvider implements MidiProvider {
         out.add(new MidiPortInfo("jack", port, false, "JACK MIDI input (continuo can play to it)"));
       }
       return out;
-    } catch (JackException | RuntimeException | UnsatisfiedLinkError e) {
+    } catch (Bounded.TimedOut e) {
+      throw new MidiBackendException(notAnswering(PROBE_MILLIS), e);
+    } catch (Exception | UnsatisfiedLinkError e) {
       throw new MidiBackendException("no JACK server: " + e.getMessage(), e);
     }
   }
 
   @Override
   public MidiConnection open(MidiSettings settings, MidiEventRing input, MidiEventRing output,
-      NanoClock clock) throws MidiBackendException {
+      NanoClock clock, Counters counters) throws MidiBackendException {
     JackMessages.install();
-    return new JackConnection(settings, input, output, clock, counters);
+    try {
+      return Bounded.call("continuo-jack-open", OPEN_MILLIS,
+          () -> new JackConnection(settings, input, output, clock, counters));
+    } catch (Bounded.TimedOut e) {
+      throw new MidiBackendException("cannot open JACK client '" + settings.clientName() + "': "
+          + notAnswering(OPEN_MILLIS), e);
+    } catch (MidiBackendException | RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new MidiBackendException("cannot open JACK client '" + settings.clientName() + "': "
+          + e.getMessage(), e);
+    }
   }
 
   /** A short-lived client that never starts a server, to see whether one runs. */

@@ -10,24 +10,31 @@ import continuo.schedule.PreciseWait;
 import continuo.schedule.Realtime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MidiDevice;
 import javax.sound.midi.Receiver;
 import javax.sound.midi.ShortMessage;
 import javax.sound.midi.Transmitter;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Java Sound devices: the input device's transmitter stamps each short message on the NanoClock and
- * offers it to the input ring; an output thread owned by this connection takes timestamped events
+ * offers it to the input ring; an output agent owned by this connection takes timestamped events
  * from the output ring and sends each one at its time (park, then spin the last stretch), because
- * Java Sound receivers play on arrival.
+ * Java Sound receivers play on arrival. The output agent runs on its own {@link AgentRunner}.
  */
-final class JavaSoundConnection implements MidiConnection {
+final class JavaSoundConnection implements MidiConnection, Agent {
   /** Above the engine thread's 70: a send that is due must not wait for a model step. */
   static final int OUTPUT_PRIORITY = 80;
+  /** At most this long in one wait for the next event: the ring is looked at again after it. */
+  private static final long MAX_WAIT_NANOS = 1_000_000;
+  /** How long closing may spend sending what is still queued (the final note-offs). */
+  private static final long CLOSE_FLUSH_NANOS = 2_000_000_000L;
 
   private final MidiDevice inDevice;
   private final MidiDevice outDevice;
@@ -40,8 +47,8 @@ final class JavaSoundConnection implements MidiConnection {
   private final NanoClock clock;
   private final AtomicCounter overflow;
   private final AtomicCounter sendErrors;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final boolean realtime;
+  private final AgentRunner runner;
   private volatile boolean alive = true;
   private long nextPresenceCheckNanos;
   private final String description;
@@ -50,6 +57,17 @@ final class JavaSoundConnection implements MidiConnection {
 
   JavaSoundConnection(MidiDevice inDevice, MidiDevice outDevice, MidiEventRing input,
       MidiEventRing output, NanoClock clock, Counters counters, boolean realtime) throws Exception {
+    this(inDevice, outDevice, input, output, clock, counters, realtime, defaultIdleStrategy());
+  }
+
+  /**
+   * Opens the devices and starts the output agent, which idles with {@code idle} while nothing is
+   * queued (while something is, it waits for it precisely itself).
+   */
+  JavaSoundConnection(MidiDevice inDevice, MidiDevice outDevice, MidiEventRing input,
+      MidiEventRing output, NanoClock clock, Counters counters, boolean realtime,
+      IdleStrategy idle) throws Exception {
+    this.realtime = realtime;
     this.inDevice = inDevice;
     this.outDevice = outDevice;
     this.clock = clock;
@@ -74,10 +92,13 @@ final class JavaSoundConnection implements MidiConnection {
       }
       throw e;
     }
-    thread = new Thread(() -> runOutput(realtime), "continuo-javasound-out");
-    thread.setDaemon(true);
-    thread.setPriority(Thread.MAX_PRIORITY);
-    thread.start();
+    runner = new AgentRunner(idle, t -> sendErrors.increment(), null, this);
+    AgentRunner.startOnThread(runner, r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      t.setPriority(Thread.MAX_PRIORITY);
+      return t;
+    });
     String priority = "";
     if (realtime) {
       String why = outputPriority.get(5, TimeUnit.SECONDS);
@@ -92,25 +113,61 @@ final class JavaSoundConnection implements MidiConnection {
     return d.getDeviceInfo().getName();
   }
 
-  /** Output thread: sends each event at its time. */
-  private void runOutput(boolean realtime) {
+  /** Nothing queued: spin a little, then park from 1 µs up to the millisecond it used to. */
+  static IdleStrategy defaultIdleStrategy() {
+    return new BackoffIdleStrategy(10, 10, 1_000, MAX_WAIT_NANOS);
+  }
+
+  @Override
+  public String roleName() {
+    return "continuo-javasound-out";
+  }
+
+  /** Output thread, as it starts: asks for SCHED_FIFO when the session runs real-time. */
+  @Override
+  public void onStart() {
     if (realtime) {
       outputPriority.complete(Realtime.fifo(OUTPUT_PRIORITY));
     }
-    while (running || !output.isEmpty() || !pending.isEmpty()) {
+  }
+
+  /**
+   * Output thread: sends what is due. While something is queued, waiting for it is this agent's
+   * work (park, then spin the last stretch, at most a millisecond before the ring is looked at
+   * again): an idle strategy knows nothing of the next event's time and could sleep past it.
+   */
+  @Override
+  public int doWork() {
+    int work = output.drain(toPending) + sendDue();
+    if (pending.isEmpty()) {
+      return work;
+    }
+    PreciseWait.until(clock, pending.peekTime(), MAX_WAIT_NANOS);
+    return work + 1 + sendDue();
+  }
+
+  private int sendDue() {
+    int sent = 0;
+    long now = clock.nanoTime();
+    while (!pending.isEmpty() && pending.peekTime() <= now) {
+      send(pending.peekMessage());
+      pending.poll();
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Output thread, as the connection closes: sends what is still queued, for up to 2 s. */
+  @Override
+  public void onClose() {
+    long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
+    while ((!output.isEmpty() || !pending.isEmpty()) && System.nanoTime() < deadline) {
       output.drain(toPending);
-      long now = clock.nanoTime();
-      while (!pending.isEmpty() && pending.peekTime() <= now) {
-        send(pending.peekMessage());
-        pending.poll();
+      if (!pending.isEmpty()) {
+        PreciseWait.until(clock, Math.min(pending.peekTime(), clock.nanoTime() + MAX_WAIT_NANOS),
+            MAX_WAIT_NANOS);
       }
-      if (pending.isEmpty()) {
-        if (running) {
-          LockSupport.parkNanos(1_000_000); // look at the ring again within a millisecond
-        }
-      } else {
-        PreciseWait.until(clock, pending.peekTime(), 1_000_000);
-      }
+      sendDue();
     }
   }
 
@@ -172,12 +229,7 @@ final class JavaSoundConnection implements MidiConnection {
 
   @Override
   public void close() {
-    running = false;
-    try {
-      thread.join(2_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    runner.close(); // the agent sends what is queued as it closes
     alive = false;
     if (transmitter != null) {
       transmitter.close();

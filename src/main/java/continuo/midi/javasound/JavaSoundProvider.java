@@ -21,17 +21,11 @@ import org.agrona.concurrent.NanoClock;
  * Java Sound MIDI devices, listed through CoreMIDI4J where it works (macOS, where Java's own
  * CoreMIDI support is broken) and through Java Sound elsewhere. Ports are chosen by substring of
  * their name; the output {@code synth} is Java's built-in General MIDI synthesizer, so continuo can
- * be heard without any other software.
+ * be heard without any other software. Found through {@code ServiceLoader}; control thread.
  */
 public final class JavaSoundProvider implements MidiProvider {
   /** The output name that selects the built-in synthesizer. */
   public static final String SYNTH = "synth";
-
-  private final Counters counters;
-
-  public JavaSoundProvider(Counters counters) {
-    this.counters = counters;
-  }
 
   @Override
   public String name() {
@@ -39,8 +33,8 @@ public final class JavaSoundProvider implements MidiProvider {
   }
 
   @Override
-  public boolean isAvailable() {
-    return true; // the built-in synthesizer is always there to play to
+  public String unavailableReason() {
+    return null; // the built-in synthesizer is always there to play to
   }
 
   @Override
@@ -66,7 +60,7 @@ public final class JavaSoundProvider implements MidiProvider {
 
   @Override
   public MidiConnection open(MidiSettings settings, MidiEventRing input, MidiEventRing output,
-      NanoClock clock) throws MidiBackendException {
+      NanoClock clock, Counters counters) throws MidiBackendException {
     MidiDevice in = settings.in() == null ? firstInput() : find(settings.in(), true);
     MidiDevice out = settings.out() == null || settings.out().equals(SYNTH)
         ? synthesizer() : find(settings.out(), false);

@@ -65,7 +65,7 @@ class JavaSoundReconnectTest {
     return port.received().stream().anyMatch(m -> (m[0] & 0xF0) == 0x90 && m[2] > 0);
   }
 
-  /** Polls the session as the run command's control thread does, until the condition holds. */
+  /** Waits (the session's supervisor reconnects on its own thread) until the condition holds. */
   private static void waitFor(LiveSession session, BooleanSupplier condition, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + 20_000_000_000L;
@@ -73,7 +73,6 @@ class JavaSoundReconnectTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);
       }
-      session.poll();
       Thread.sleep(50);
     }
   }
