@@ -3,7 +3,8 @@ package continuo.midi;
 /**
  * An open backend: it owns a thread (or a native callback) that writes every incoming message into
  * the input ring it was opened with, stamped on the process NanoClock, and that plays every message
- * offered to {@link #output()} at its timestamp. Opened and closed by the control thread.
+ * offered to {@link #output()} at its timestamp. Opened and closed by the control thread, or by
+ * the session's supervisor when it reopens a lost backend; {@link #isAlive} is asked by the latter.
  */
 public interface MidiConnection extends AutoCloseable {
   /** One line saying what was opened, for the log. */

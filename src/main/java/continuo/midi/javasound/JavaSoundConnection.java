@@ -209,7 +209,7 @@ final class JavaSoundConnection implements MidiConnection, Agent {
   /**
    * False once a device was closed or has left the system's device list (a USB keyboard unplugged,
    * a virtual port removed): the session then reopens the ports by name with backoff. The list is
-   * read at most once a second, on the caller's (control) thread.
+   * read at most once a second, on the caller's thread (the session's supervisor).
    */
   @Override
   public boolean isAlive() {
