@@ -45,11 +45,15 @@ public final class FileInputProvider implements MidiProvider {
       throw new MidiBackendException("the file input needs --in " + FileInput.PREFIX
           + "FILE.mid, not '" + spec + "'");
     }
+    Path path = Path.of(spec.substring(FileInput.PREFIX.length()));
     FileInput file;
     try {
-      file = new FileInput(Path.of(spec.substring(FileInput.PREFIX.length())), input, clock);
-    } catch (IOException e) {
-      throw new MidiBackendException(e.getMessage(), e);
+      file = new FileInput(path, input, clock);
+    } catch (IOException | RuntimeException e) {
+      // Some of Java Sound's read errors come without a message (an empty file: EOFException).
+      throw new MidiBackendException(e.getMessage() != null && e.getMessage().contains(
+          path.toString()) ? e.getMessage() : path + ": not a readable Standard MIDI File ("
+          + e + ")", e);
     }
     file.start(START_DELAY_NANOS);
     return new Playing(file);

@@ -78,7 +78,7 @@ class MidiProvidersTest {
   }
 
   @Test
-  void aFileThatIsNotMidiIsOneClearLine() throws Exception {
+  void aFileThatIsNotMidiOrEmptyIsOneClearLineNamingIt() throws Exception {
     Path bad = dir.resolve("notes.txt");
     java.nio.file.Files.writeString(bad, "la la la");
     Counters counters = new Counters();
@@ -87,5 +87,13 @@ class MidiProvidersTest {
             new MidiEventRing(8, counters.newCounter("f")), null, SystemNanoClock.INSTANCE,
             counters));
     assertTrue(e.getMessage().contains("notes.txt"), e.getMessage());
+
+    Path empty = dir.resolve("empty.mid");
+    java.nio.file.Files.write(empty, new byte[0]);
+    MidiBackendException none = assertThrows(MidiBackendException.class,
+        () -> new FileInputProvider().open(new MidiSettings("continuo", "file:" + empty, null),
+            new MidiEventRing(8, counters.newCounter("g")), null, SystemNanoClock.INSTANCE,
+            counters));
+    assertTrue(none.getMessage().contains("empty.mid"), none.getMessage());
   }
 }
