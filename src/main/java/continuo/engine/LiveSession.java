@@ -156,13 +156,13 @@ public final class LiveSession implements AutoCloseable {
     AgentRunner warmUpRunner = new AgentRunner(parts.warmUpIdle(),
         t -> log.accept("event=warm_up_error error=\"" + t + "\""), null, warmUp);
     AgentRunner.startOnThread(warmUpRunner);
-    int warmUpSteps;
     try {
       openBackend();
     } finally {
-      warmUpSteps = warmUp.awaitSteps();
+      warmUp.awaitDone();
       warmUpRunner.close();
     }
+    int warmUpSteps = warmUp.steps();
     log.accept(String.format(
         "event=model_loaded preset=%s model=%s hidden=%d layers=%d warm_up_steps=%d ms=%d",
         preset.name(), preset.modelPath(config.home()), stepper.config().hiddenSize(),

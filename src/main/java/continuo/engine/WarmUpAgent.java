@@ -37,8 +37,13 @@ final class WarmUpAgent implements Agent {
     return 1;
   }
 
-  /** Control thread: the steps the warm-up took, once done; its error, if it failed. */
-  int awaitSteps() {
+  /** Control thread: waits until the warm-up is over, whether it worked or failed. */
+  void awaitDone() {
+    steps.handle((n, e) -> n).join(); // a failure is for steps() to throw
+  }
+
+  /** Control thread, after {@link #awaitDone}: the steps the warm-up took; its error if it failed. */
+  int steps() {
     try {
       return steps.join();
     } catch (CompletionException e) {
