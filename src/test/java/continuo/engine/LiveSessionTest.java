@@ -12,8 +12,8 @@ import continuo.model.RandomModels;
 import continuo.preset.Preset;
 import continuo.testkit.FakeClock;
 import continuo.testkit.LoopbackProvider;
+import continuo.testkit.RecordingOutput;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -31,7 +31,8 @@ class LiveSessionTest {
 
   private final FakeClock clock = new FakeClock();
   private final List<String> log = new CopyOnWriteArrayList<>();
-  private final List<long[]> heard = new ArrayList<>();
+  /** Everything continuo sent, through either connection (they share the session's ring). */
+  private final RecordingOutput heard = new RecordingOutput();
 
   private LiveSession.Parts parts(LoopbackProvider... providers) {
     return new LiveSession.Parts(clock, new BackoffIdleStrategy(), PresetSwitcher
@@ -66,8 +67,8 @@ class LiveSessionTest {
   }
 
   private long noteOnsHeard(LoopbackProvider.Connection c) {
-    c.output.drain((t, m) -> heard.add(new long[] {t, m}));
-    return heard.stream().filter(e -> MidiMessage.isNoteOn((int) e[1])).count();
+    c.output.drain((t, m) -> heard.ring.offer(t, m));
+    return heard.noteOns().size();
   }
 
   @Test
@@ -97,35 +98,15 @@ class LiveSessionTest {
       assertTrue(session.isConnectionAlive());
 
       LoopbackProvider.Connection second = loop.connection();
-      heard.clear();
+      long before = noteOnsHeard(second);
       phrase(second);
       advance(2_000);
-      waitFor(() -> noteOnsHeard(second) > 0, "an answer through the new connection");
+      waitFor(() -> noteOnsHeard(second) > before, "an answer through the new connection");
       session.stop();
       noteOnsHeard(second);
-      assertEquals(List.of(), sounding(), "every note continuo turned on is off");
+      assertEquals(List.of(), heard.sounding(), "every note continuo turned on is off");
       assertTrue(log.stream().anyMatch(l -> l.contains("event=stopped")), log.toString());
     }
-  }
-
-  private List<Integer> sounding() {
-    boolean[] on = new boolean[16 * 128];
-    for (long[] e : heard) {
-      int m = (int) e[1];
-      int key = (MidiMessage.channel(m) - 1) * 128 + MidiMessage.data1(m);
-      if (MidiMessage.isNoteOn(m)) {
-        on[key] = true;
-      } else if (MidiMessage.isNoteOff(m)) {
-        on[key] = false;
-      }
-    }
-    List<Integer> out = new ArrayList<>();
-    for (int k = 0; k < on.length; k++) {
-      if (on[k]) {
-        out.add(k);
-      }
-    }
-    return out;
   }
 
   private void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
