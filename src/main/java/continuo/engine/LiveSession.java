@@ -62,7 +62,7 @@ public final class LiveSession implements AutoCloseable {
       IdleStrategy supervisorIdle, IdleStrategy warmUpIdle, MidiProviders providers) {
     /**
      * The system clock; the engine spins briefly then parks 1-200 µs, the switcher parks up to
-     * 20 ms (a request wakes it), the supervisor looks around every 20 ms; the providers found
+     * 100 ms (a request wakes it), the supervisor looks around every 20 ms; the providers found
      * through {@code ServiceLoader}.
      */
     public static Parts standard() {

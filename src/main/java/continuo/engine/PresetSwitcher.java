@@ -63,7 +63,7 @@ public final class PresetSwitcher implements Agent, AutoCloseable {
   private volatile boolean closing;
 
   /**
-   * Starts the switcher on its own thread, parking up to 20 ms when idle (the engine wakes it on a
+   * Starts the switcher on its own thread, parking up to 100 ms when idle (the engine wakes it on a
    * request). {@code loader} checks that a model fits the live engine (see {@link
    * LiveSession#loadModel}); {@code report} receives one line per load or failure, on the
    * switcher's thread.
@@ -96,10 +96,13 @@ public final class PresetSwitcher implements Agent, AutoCloseable {
     });
   }
 
-  /** Idle: spin a little, then park from 1 µs up to 20 ms; the engine unparks it on a request. */
+  /**
+   * Idle: spin a little, then park from 1 µs up to 100 ms. The engine unparks it on a request or a
+   * retired model, so the bound costs only wake-ups, not switching time.
+   */
   public static IdleStrategy defaultIdleStrategy() {
     return new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1),
-        TimeUnit.MILLISECONDS.toNanos(20));
+        TimeUnit.MILLISECONDS.toNanos(100));
   }
 
   @Override
