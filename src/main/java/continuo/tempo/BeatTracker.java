@@ -1,0 +1,287 @@
+package continuo.tempo;
+
+/**
+ * An online beat tracker for the player's note-ons: tempo, beat phase, a confidence and whether
+ * it has settled.
+ *
+ * <p>Note-ons closer than {@link #CHORD_NANOS} are one onset whose weight grows with each note (and
+ * with velocity, and more for low notes, which carry the beat in most accompaniments). Tempo
+ * induction is an {@link IoiHistogram}: the intervals between each onset and the
+ * {@link #WINDOW} before it, decayed per onset, scored by a comb over their multiples (Dixon's IOI
+ * clustering). Once {@link #SEED_ONSETS} onsets are in, the best period seeds an adaptive
+ * oscillator (after Large and Kolen): its phase is set at whichever recent onset lines up the most
+ * onset weight on the beats, and every onset near a predicted beat pulls the phase by
+ * {@link #PHASE_GAIN} and the period by {@link #PERIOD_GAIN} of its error, scaled down the further
+ * it is from the beat. Onsets between beats (eighths, syncopation) pull nothing.
+ *
+ * <p>The oscillator keeps the metrical level it seeded at; the histogram only moves it when the
+ * best period within 25 % of it disagrees by more than {@link #STEP_FRACTION} for
+ * {@link #STEP_ONSETS} onsets in a row (a change of tempo), when it re-seeds there. Confidence is
+ * the share of recent beats that had an onset on them; the tracker has settled once it has run
+ * {@link #SETTLE_BEATS} beats with a confidence of at least {@link #SETTLED_CONFIDENCE}.
+ *
+ * <p>Single-threaded: the thread that reads the player's input calls {@link #noteOn} (and
+ * {@link #update} when idle, which closes a chord once its window has passed); queries are for that
+ * same thread. Nothing allocates after construction.
+ */
+public final class BeatTracker implements TempoEstimate {
+  public static final long CHORD_NANOS = 35_000_000L;
+  public static final int WINDOW = 24;
+  public static final int SEED_ONSETS = 10;
+  public static final double PHASE_GAIN = 0.4;
+  public static final double PERIOD_GAIN = 0.15;
+  public static final double STEP_FRACTION = 0.06;
+  public static final int STEP_ONSETS = 4;
+  public static final int SETTLE_BEATS = 3;
+  /** Beats after which an oscillator that has not settled is started again. */
+  public static final int RESEED_BEATS = 6;
+  public static final double SETTLED_CONFIDENCE = 0.6;
+  /** Once settled, the tracker stays so until its confidence falls below this. */
+  public static final double UNSETTLED_CONFIDENCE = 0.35;
+  /** Onsets this far (in beats) from a predicted beat still pull it; the pull is Gaussian. */
+  private static final double PULL_WINDOW = 0.25;
+  private static final double PULL_WIDTH = 0.1;
+  /** Memory of the confidence, per beat. */
+  private static final double CONFIDENCE_RATE = 0.25;
+  /** A silence of more than this many beats is a pause, not missed beats. */
+  private static final int PAUSE_BEATS = 2;
+
+  private final IoiHistogram histogram;
+  private final long[] times = new long[WINDOW];
+  private final double[] weights = new double[WINDOW];
+  private int onsets; // total onsets since reset (ring index = onsets % WINDOW)
+
+  private boolean pending;
+  private long pendingTime;
+  private double pendingWeight;
+
+  private boolean seeded;
+  private boolean settled;
+  private double period;
+  private long beatTime; // a predicted beat at or before the last onset
+  private double beatOffset; // fraction of a nanosecond kept between adjustments
+  private long beatNumber;
+  private boolean beatHit;
+  private boolean nextHit;
+  private double confidence;
+  private int beatsSinceSeed;
+  private int mismatches;
+  private double stepTarget;
+  private long seeds;
+
+  /** A tracker with the default parameters (a lean towards 110 bpm of one octave). */
+  public BeatTracker() {
+    this(0.9, 60e9 / 110, 1.0);
+  }
+
+  /**
+   * @param decay histogram decay per onset (its memory is about 1 / (1 - decay) onsets)
+   * @param preferredPeriodNanos beat period the induction leans towards when in doubt
+   * @param priorOctaves width of that lean (standard deviation in octaves)
+   */
+  public BeatTracker(double decay, double preferredPeriodNanos, double priorOctaves) {
+    histogram = new IoiHistogram(decay, preferredPeriodNanos, priorOctaves);
+  }
+
+  /** A note-on from the player at {@code nanos} (nondecreasing), with pitch and velocity. */
+  public void noteOn(long nanos, int pitch, int velocity) {
+    if (pending && nanos - pendingTime > CHORD_NANOS) {
+      process(pendingTime, pendingWeight);
+      pending = false;
+    }
+    double salience = (0.5 + Math.max(0, Math.min(127, velocity)) / 127.0) * (pitch < 60 ? 1.5 : 1);
+    if (pending) {
+      pendingWeight = Math.min(4.0, pendingWeight + salience);
+    } else {
+      pending = true;
+      pendingTime = nanos;
+      pendingWeight = salience;
+    }
+  }
+
+  /** Closes the pending chord once its window has passed; call when idle. */
+  public void update(long nowNanos) {
+    if (pending && nowNanos - pendingTime > CHORD_NANOS) {
+      process(pendingTime, pendingWeight);
+      pending = false;
+    }
+  }
+
+  private void process(long t, double w) {
+    histogram.age();
+    int n = Math.min(onsets, WINDOW);
+    for (int i = 1; i <= n; i++) {
+      int j = (onsets - i) % WINDOW;
+      histogram.add(t - times[j], w * weights[j]);
+    }
+    times[onsets % WINDOW] = t;
+    weights[onsets % WINDOW] = w;
+    onsets++;
+    if (!seeded) {
+      if (onsets >= SEED_ONSETS) {
+        histogram.prepare();
+        double p = histogram.best();
+        if (p > 0) {
+          seed(p, t);
+        }
+      }
+      return;
+    }
+    follow(t, w);
+  }
+
+  private void follow(long t, double w) {
+    long passed = (long) Math.floor((t - beatTime - beatOffset) / period);
+    if (passed > 0) {
+      if (passed <= PAUSE_BEATS) {
+        for (long k = 0; k < passed; k++) {
+          confidence += CONFIDENCE_RATE * ((beatHit ? 1 : 0) - confidence);
+          beatHit = k == 0 && nextHit;
+          beatsSinceSeed++;
+        }
+      } else {
+        beatHit = false;
+      }
+      nextHit = false;
+      advance(passed * period);
+      beatNumber += passed;
+    }
+    double e = (t - beatTime - beatOffset) / period; // 0 <= e < 1
+    boolean next = e > 0.5;
+    if (next) {
+      e -= 1;
+    }
+    if (Math.abs(e) < PULL_WINDOW) {
+      double pull = Math.exp(-0.5 * e * e / (PULL_WIDTH * PULL_WIDTH)) * Math.min(1, w);
+      advance(PHASE_GAIN * pull * e * period);
+      period *= 1 + PERIOD_GAIN * pull * e;
+      if (Math.abs(e) < PULL_WIDTH) {
+        if (next) {
+          nextHit = true;
+        } else {
+          beatHit = true;
+        }
+      }
+    }
+    checkTempoStep(t);
+    updateSettled();
+    if (beatsSinceSeed >= RESEED_BEATS && !settled) {
+      // Never settled here: the seed was wrong, start again from the whole histogram.
+      histogram.prepare();
+      double p = histogram.best();
+      seed(p > 0 ? p : period, t);
+    }
+  }
+
+  private void checkTempoStep(long t) {
+    histogram.prepare();
+    double p = histogram.best(period * 0.8, period * 1.25);
+    if (p > 0 && Math.abs(p / period - 1) > STEP_FRACTION) {
+      if (mismatches > 0 && Math.abs(p / stepTarget - 1) > STEP_FRACTION) {
+        mismatches = 0;
+      }
+      stepTarget = p;
+      if (++mismatches >= STEP_ONSETS) {
+        seed(p, t);
+      }
+    } else {
+      mismatches = 0;
+    }
+  }
+
+  /** Starts the oscillator at period {@code p}, its beat on the recent onset that fits best. */
+  private void seed(double p, long now) {
+    seeds++;
+    int n = Math.min(onsets, WINDOW);
+    long best = now;
+    double bestScore = -1;
+    for (int i = 0; i < n; i++) {
+      long anchor = times[(onsets - 1 - i) % WINDOW];
+      double s = 0;
+      for (int j = 0; j < n; j++) {
+        int idx = (onsets - 1 - j) % WINDOW;
+        double x = (times[idx] - anchor) / p;
+        double d = x - Math.rint(x);
+        s += weights[idx] * Math.exp(-0.5 * d * d / (PULL_WIDTH * PULL_WIDTH));
+      }
+      if (s > bestScore + 1e-9) {
+        bestScore = s;
+        best = anchor;
+      }
+    }
+    long passed = (long) Math.floor((now - best) / p);
+    double beat = best + passed * p;
+    long beats = seeded ? beatNumber + Math.round((beat - beatTime) / period) : 0;
+    period = p;
+    beatTime = (long) beat;
+    beatOffset = beat - beatTime;
+    beatNumber = beats;
+    seeded = true;
+    beatHit = Math.abs(now - beatTime) < PULL_WIDTH * p;
+    nextHit = false;
+    confidence = seeds == 1 ? 0 : Math.max(confidence, 0.5);
+    beatsSinceSeed = 0;
+    mismatches = 0;
+  }
+
+  private void advance(double nanos) {
+    double exact = beatTime + beatOffset + nanos;
+    beatTime = (long) Math.floor(exact);
+    beatOffset = exact - beatTime;
+  }
+
+  /** Whether the tracker has settled on a beat. */
+  @Override
+  public boolean available(long nowNanos) {
+    return settled();
+  }
+
+  /** Whether the oscillator has run {@link #SETTLE_BEATS} beats with enough confidence. */
+  public boolean settled() {
+    return settled;
+  }
+
+  private void updateSettled() {
+    if (settled) {
+      settled = confidence >= UNSETTLED_CONFIDENCE;
+    } else {
+      settled = seeded && (seeds > 1 || beatsSinceSeed >= SETTLE_BEATS)
+          && confidence >= SETTLED_CONFIDENCE;
+    }
+  }
+
+  /** Share of recent beats with an onset on them, 0..1. */
+  public double confidence() {
+    return seeded ? confidence : 0;
+  }
+
+  /** The tempo the oscillator runs at; 0 before it is seeded. */
+  @Override
+  public double bpm() {
+    return seeded ? 60e9 / period : 0;
+  }
+
+  /** Beats since the first beat found, running on at the current period between onsets. */
+  @Override
+  public double beatAt(long nowNanos) {
+    return seeded ? beatNumber + (nowNanos - beatTime - beatOffset) / period : 0;
+  }
+
+  /** Times the oscillator was (re)started: once, plus once per tempo step or lost phase. */
+  public long seeds() {
+    return seeds;
+  }
+
+  /** Forgets everything: the next onsets start a new induction. */
+  public void reset() {
+    histogram.clear();
+    onsets = 0;
+    pending = false;
+    seeded = false;
+    settled = false;
+    seeds = 0;
+    confidence = 0;
+    beatsSinceSeed = 0;
+    mismatches = 0;
+  }
+}
