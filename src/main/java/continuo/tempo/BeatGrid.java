@@ -92,12 +92,11 @@ public final class BeatGrid {
   double nearestLine(double beat, double earliest) {
     double step = 1.0 / grid.perBeat();
     double pair = 2 * step;
-    long first = (long) Math.floor(Math.min(beat, earliest) / pair) - 1;
+    // The answer is the first line at or after max(beat, earliest), or the one before it.
+    long first = (long) Math.floor(Math.max(beat, earliest) / pair) - 1;
     double best = Double.NaN;
     double bestDistance = Double.POSITIVE_INFINITY;
-    // Lines come in pairs (on, swung off); a few pairs around the note always hold the answer.
-    for (long k = first; k <= first + 3 + (long) Math.ceil(Math.max(0, earliest - beat) / pair);
-        k++) {
+    for (long k = first; k <= first + 2; k++) {
       for (int odd = 0; odd < 2; odd++) {
         double line = k * pair + odd * (step + swingSteps * step);
         if (line < earliest - 1e-9) {
