@@ -27,12 +27,16 @@ package continuo.tempo;
 public final class BeatTracker implements TempoEstimate {
   public static final long CHORD_NANOS = 35_000_000L;
   public static final int WINDOW = 24;
-  public static final int SEED_ONSETS = 10;
+  public static final int SEED_ONSETS = 8;
   public static final double PHASE_GAIN = 0.4;
   public static final double PERIOD_GAIN = 0.15;
   public static final double STEP_FRACTION = 0.06;
   public static final int STEP_ONSETS = 4;
-  public static final int SETTLE_BEATS = 3;
+  public static final int SETTLE_BEATS = 2;
+  /** Beats between checks that the oscillator runs at the best period or an octave of it. */
+  public static final int LEVEL_CHECK_BEATS = 8;
+  /** How much better another period must score for a check to move the oscillator there. */
+  public static final double LEVEL_MARGIN = 1.3;
   /** Beats after which an oscillator that has not settled is started again. */
   public static final int RESEED_BEATS = 6;
   public static final double SETTLED_CONFIDENCE = 0.6;
@@ -66,6 +70,8 @@ public final class BeatTracker implements TempoEstimate {
   private double confidence;
   private int beatsSinceSeed;
   private int mismatches;
+  private int nextLevelCheck;
+  private double levelCandidate;
   private double stepTarget;
   private long seeds;
 
@@ -164,12 +170,43 @@ public final class BeatTracker implements TempoEstimate {
       }
     }
     checkTempoStep(t);
+    if (beatsSinceSeed >= nextLevelCheck) {
+      nextLevelCheck += LEVEL_CHECK_BEATS;
+      checkLevel(t);
+    }
     updateSettled();
     if (beatsSinceSeed >= RESEED_BEATS && !settled) {
       // Never settled here: the seed was wrong, start again from the whole histogram.
       histogram.prepare();
       double p = histogram.best();
       seed(p > 0 ? p : period, t);
+    }
+  }
+
+  /**
+   * Every few beats: if the best period overall is less than an octave from the current one (but
+   * not within 10 %) and scores clearly higher, the oscillator seeded on the wrong relative (a 3:2 or 4:3 of the beat,
+   * which syncopation suggests early on) and starts again there.
+   */
+  private void checkLevel(long t) {
+    histogram.prepare();
+    double best = histogram.best();
+    if (best <= 0) {
+      return;
+    }
+    // Only a neighbour less than an octave away: a bar of three beats is the waltz's own level.
+    double r = best / period;
+    boolean neighbour = (r > 0.55 && r < 0.9) || (r > 1.1 && r < 1.8);
+    if (neighbour && histogram.scoreAt(best) > LEVEL_MARGIN * histogram.scoreAt(period)) {
+      // Two checks in a row must agree: just after a change of tempo the histogram still holds
+      // the old intervals, which look like a neighbour of the new beat.
+      if (levelCandidate > 0 && Math.abs(best / levelCandidate - 1) < STEP_FRACTION) {
+        seed(best, t);
+      } else {
+        levelCandidate = best;
+      }
+    } else {
+      levelCandidate = 0;
     }
   }
 
@@ -219,9 +256,31 @@ public final class BeatTracker implements TempoEstimate {
     seeded = true;
     beatHit = Math.abs(now - beatTime) < PULL_WIDTH * p;
     nextHit = false;
-    confidence = seeds == 1 ? 0 : Math.max(confidence, 0.5);
+    confidence = hitShare(best, p, n);
     beatsSinceSeed = 0;
+    nextLevelCheck = LEVEL_CHECK_BEATS;
+    levelCandidate = 0;
     mismatches = 0;
+  }
+
+  /**
+   * The share of the beats spanned by the window (at most 64) that have an onset on them, for a
+   * beat at {@code anchor} every {@code p}: the starting confidence of a new oscillator.
+   */
+  private double hitShare(long anchor, double p, int n) {
+    long oldest = times[(onsets - n) % WINDOW];
+    long first = Math.round((oldest - anchor) / p);
+    long last = Math.round((times[(onsets - 1) % WINDOW] - anchor) / p);
+    int span = (int) Math.min(64, last - first + 1);
+    long hit = 0;
+    for (int j = 0; j < n; j++) {
+      double x = (times[(onsets - 1 - j) % WINDOW] - anchor) / p;
+      long idx = Math.round(x) - first;
+      if (Math.abs(x - Math.rint(x)) < PULL_WIDTH && idx >= 0 && idx < span) {
+        hit |= 1L << idx;
+      }
+    }
+    return span > 0 ? Long.bitCount(hit) / (double) span : 0;
   }
 
   private void advance(double nanos) {

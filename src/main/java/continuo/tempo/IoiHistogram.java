@@ -25,8 +25,8 @@ final class IoiHistogram {
   private static final double LOG_RATIO = Math.log(RATIO);
   private static final int BINS = (int) Math.ceil(Math.log(MAX_IOI / MIN_IOI) / LOG_RATIO) + 1;
   /** The multiples of a candidate period whose intervals count for it, and their weights. */
-  private static final double[] MULTIPLE = {1, 2, 3, 4, 0.5};
-  private static final double[] MULTIPLE_WEIGHT = {1.0, 0.4, 0.1, 0.2, 0.3};
+  private static final double[] MULTIPLE = {1, 2, 3, 4, 0.5, 0.25};
+  private static final double[] MULTIPLE_WEIGHT = {1.0, 0.4, 0.1, 0.2, 0.3, 0.15};
   private static final int[] MULTIPLE_OFFSET = new int[MULTIPLE.length];
 
   static {
@@ -137,6 +137,12 @@ final class IoiHistogram {
       offset = d < 0 ? 0.5 * (l - r) / d : 0;
     }
     return MIN_IOI * Math.exp((arg + offset) * LOG_RATIO);
+  }
+
+  /** The comb score of beat period {@code p} (ns), after {@link #prepare}; 0 out of range. */
+  double scoreAt(double p) {
+    int b = bin(p);
+    return b >= firstCandidate && b <= lastCandidate ? score(b) : 0;
   }
 
   /** The best beat period over the whole range. */

@@ -6,7 +6,7 @@ import continuo.tempo.TempoFixtures.Performance;
 final class TrackerRuns {
   /** What one run gave. */
   record Result(double settleBeats, int level, double maxErrorAfterSettle, double medianError,
-      double maxPhaseError, boolean levelChanged) {}
+      double maxPhaseError, boolean levelChanged, double shareWithin) {}
 
   private TrackerRuns() {}
 
@@ -31,14 +31,15 @@ final class TrackerRuns {
         err[i] = TempoFixtures.octaveError(tracker.bpm(), p.trueBpm()[i]);
         levels[i] = TempoFixtures.level(tracker.bpm(), p.trueBpm()[i]);
         ok[i] = err[i] <= tolerance;
-        // Phase: how far the tracker's nearest beat is from a written beat (or half beat when it
-        // counts at double tempo), in written beats.
-        double frac = tracker.beatAt(p.nanos()[i]);
-        double d = frac - Math.rint(frac);
+        // Phase: how far the tracker's nearest beat is from an onset on a written beat, in
+        // written beats (at half tempo its beats fall on every other written beat).
+        double pos = tracker.beatAt(p.nanos()[i]);
+        double d = levels[i] < 0
+            ? pos * Math.pow(2, -levels[i]) - Math.rint(pos * Math.pow(2, -levels[i]))
+            : (pos - Math.rint(pos)) * Math.pow(2, -levels[i]);
         double written = p.beats()[i];
-        double grid = levels[i] > 0 ? 0.5 : 1.0;
-        double onGrid = Math.abs(written / grid - Math.rint(written / grid));
-        phase[i] = onGrid < 0.02 ? Math.abs(d) * Math.pow(2, -levels[i]) : Double.NaN;
+        boolean onBeat = Math.abs(written - Math.rint(written)) < 0.02;
+        phase[i] = onBeat ? Math.abs(d) : Double.NaN;
       } else {
         err[i] = Double.NaN;
         phase[i] = Double.NaN;
@@ -64,12 +65,20 @@ final class TrackerRuns {
         }
       }
     }
+    int counted = 0;
+    int within = 0;
+    for (int i = 0; i < n; i++) {
+      if (p.beats()[i] >= fromBeat + 8) {
+        counted++;
+        within += ok[i] ? 1 : 0;
+      }
+    }
     java.util.Arrays.sort(tail, 0, m);
     double median = m > 0 ? tail[m / 2] : Double.NaN;
     if (settle == n) {
       max = Double.POSITIVE_INFINITY;
     }
     return new Result(settleBeats, settle < n ? levels[settle] : 99, max, median, maxPhase,
-        changed);
+        changed, counted > 0 ? within / (double) counted : 0);
   }
 }
