@@ -31,7 +31,7 @@ public final class BeatTracker implements TempoEstimate {
   public static final double PHASE_GAIN = 0.4;
   public static final double PERIOD_GAIN = 0.15;
   public static final double STEP_FRACTION = 0.06;
-  public static final int STEP_ONSETS = 4;
+  public static final int STEP_ONSETS = 3;
   public static final int SETTLE_BEATS = 2;
   /** Beats between checks that the oscillator runs at the best period or an octave of it. */
   public static final int LEVEL_CHECK_BEATS = 8;
@@ -61,6 +61,7 @@ public final class BeatTracker implements TempoEstimate {
 
   private boolean seeded;
   private boolean settled;
+  private boolean everSettled;
   private double period;
   private long beatTime; // a predicted beat at or before the last onset
   private double beatOffset; // fraction of a nanosecond kept between adjustments
@@ -176,9 +177,14 @@ public final class BeatTracker implements TempoEstimate {
     }
     updateSettled();
     if (beatsSinceSeed >= RESEED_BEATS && !settled) {
-      // Never settled here: the seed was wrong, start again from the whole histogram.
+      // Not settled here: the seed was wrong, or the tempo moved; start again from the whole
+      // histogram, at the octave nearest the current beat if the tracker had settled before, so
+      // the metrical level the player has been followed at does not change under them.
       histogram.prepare();
       double p = histogram.best();
+      if (p > 0 && everSettled) {
+        p *= Math.pow(2, Math.rint(Math.log(period / p) / Math.log(2)));
+      }
       seed(p > 0 ? p : period, t);
     }
   }
@@ -306,6 +312,7 @@ public final class BeatTracker implements TempoEstimate {
     } else {
       settled = seeded && (seeds > 1 || beatsSinceSeed >= SETTLE_BEATS)
           && confidence >= SETTLED_CONFIDENCE;
+      everSettled |= settled;
     }
   }
 
@@ -338,6 +345,7 @@ public final class BeatTracker implements TempoEstimate {
     pending = false;
     seeded = false;
     settled = false;
+    everSettled = false;
     seeds = 0;
     confidence = 0;
     beatsSinceSeed = 0;

@@ -59,7 +59,8 @@ final class TempoFixtures {
       throw new UncheckedIOException(e);
     }
     double beatMicros = 60e6 / writtenBpm;
-    long first = notes.get(0).startMicros();
+    // Beats count from the whole beat at or before the first note, so a pickup stays off the beat.
+    long first = (long) (Math.floor(notes.get(0).startMicros() / beatMicros) * beatMicros);
     int n = 0;
     double[] beats = new double[notes.size()];
     int[] pitches = new int[notes.size()];

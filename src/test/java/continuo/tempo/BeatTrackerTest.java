@@ -1,0 +1,175 @@
+package continuo.tempo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import continuo.tempo.TempoFixtures.Tune;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The beat tracker on real tunes, time-scaled, ramped and stepped by the test.
+ *
+ * <p>Octave errors are scored as follows: the tempo is compared with the written tempo at the
+ * tracker's own metrical level (the power of two nearest their ratio), so a reel followed in half
+ * time (its felt two beats to the bar) is right if it is 2 % off half the written tempo. What is not
+ * forgiven: a 3:2 relative of the beat, and a level that changes during a run once settled, which
+ * would change how the model's time is warped mid-phrase.
+ */
+class BeatTrackerTest {
+  private static final long START = 1_000_000_000L;
+  private static final double[] FACTORS = {0.67, 0.8, 1.0, 1.25, 1.5};
+
+  private static List<Tune> duple() {
+    List<Tune> tunes = new ArrayList<>();
+    for (String n : TempoFixtures.NOTTINGHAM) {
+      if (!n.startsWith("waltz")) {
+        tunes.add(TempoFixtures.load("nottingham-" + n, 120, 4));
+      }
+    }
+    return tunes;
+  }
+
+  @Test
+  void settlesWithinTwoBarsOnSteadyReelsAndHornpipesFromEightyTo180Bpm() {
+    int cases = 0;
+    int withinTwoBars = 0;
+    StringBuilder late = new StringBuilder();
+    for (Tune tune : duple()) {
+      for (double f : FACTORS) {
+        double bpm = tune.writtenBpm() * f;
+        TrackerRuns.Result r = TrackerRuns.run(
+            TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
+        cases++;
+        withinTwoBars += r.settleBeats() <= 8 ? 1 : 0;
+        if (r.settleBeats() > 8) {
+          late.append(' ').append(tune.name()).append('@').append(Math.round(bpm)).append(": ")
+              .append(r.settleBeats());
+        }
+        assertTrue(r.settleBeats() <= 12, tune.name() + " at " + bpm + " settled at beat "
+            + r.settleBeats());
+        assertFalse(r.levelChanged(), tune.name() + " at " + bpm + " changed metrical level");
+        assertTrue(r.maxPhaseError() < 0.3, tune.name() + " beats off the written ones by "
+            + r.maxPhaseError());
+      }
+    }
+    assertTrue(withinTwoBars >= 0.9 * cases,
+        withinTwoBars + " of " + cases + " settled within two bars; late:" + late);
+  }
+
+  @Test
+  void followsARampOfTenPercentOverEightBarsWithinThreePercent() {
+    for (Tune tune : duple()) {
+      for (double to : new double[] {1.1, 0.9}) {
+        double bpm = tune.writtenBpm();
+        TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
+            tune, TempoFixtures.ramp(bpm, 16, 32, bpm * to), START), 0.03, 0);
+        assertTrue(r.settleBeats() <= 12, tune.name() + " ramp to " + to + "x: within 3 % only from"
+            + " beat " + r.settleBeats());
+        assertTrue(r.maxErrorAfterSettle() <= 0.03, tune.name() + " ramp to " + to + "x: error "
+            + r.maxErrorAfterSettle());
+      }
+    }
+  }
+
+  @Test
+  void followsAStepOfTwentyPercentWithinTwoBarsOnThreeTunesInFour() {
+    int cases = 0;
+    int followed = 0;
+    StringBuilder slow = new StringBuilder();
+    for (Tune tune : duple()) {
+      for (double to : new double[] {1.2, 0.8}) {
+        double bpm = tune.writtenBpm();
+        TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
+            tune, TempoFixtures.ramp(bpm, 32, 0, bpm * to), START), 0.03, 32);
+        cases++;
+        if (r.settleBeats() <= 32 + 8) {
+          followed++;
+        } else {
+          slow.append(' ').append(tune.name()).append(' ').append(to).append("x: ")
+              .append(r.settleBeats());
+        }
+      }
+    }
+    assertTrue(followed >= 0.75 * cases, followed + " of " + cases
+        + " steps followed within two bars; slower:" + slow);
+  }
+
+  @Test
+  void popSongsAtTheirWrittenTempoAreFollowedAtMostOnsetsAfterTwoBars() {
+    for (String song : new String[] {"pop909-001", "pop909-003", "pop909-030"}) {
+      Tune tune = TempoFixtures.all().stream().filter(t -> t.name().equals(song)).findFirst()
+          .orElseThrow();
+      TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
+          tune, TempoFixtures.steady(tune.writtenBpm()), START), 0.03, 0);
+      assertTrue(r.shareWithin() >= 0.95, song + ": within 3 % at " + r.shareWithin()
+          + " of onsets after two bars");
+    }
+  }
+
+  @Test
+  void aSteadyPulseOfBassAndMelodySettlesOnItsBeat() {
+    BeatTracker tracker = new BeatTracker();
+    long t = START;
+    long eighth = 300_000_000L; // 100 bpm
+    for (int i = 0; i < 24; i++) {
+      tracker.noteOn(t, i % 2 == 0 ? 43 : 74, i % 2 == 0 ? 100 : 70);
+      t += eighth;
+    }
+    tracker.update(t);
+    assertTrue(tracker.settled());
+    assertEquals(100, tracker.bpm(), 0.5);
+    double beat = tracker.beatAt(t); // t is on a bass note's beat
+    assertEquals(0, beat - Math.rint(beat), 0.05);
+    assertTrue(tracker.confidence() > 0.9);
+  }
+
+  @Test
+  void resetForgetsTheTempo() {
+    BeatTracker tracker = new BeatTracker();
+    for (int i = 0; i < 24; i++) {
+      tracker.noteOn(START + i * 500_000_000L, 48, 100);
+    }
+    tracker.update(START + 24 * 500_000_000L);
+    assertTrue(tracker.settled());
+    tracker.reset();
+    assertFalse(tracker.settled());
+    assertEquals(0, tracker.bpm());
+  }
+
+  /**
+   * Plays the song in rounds until one allocates nothing (at most 20), as the engine's allocation
+   * test does: allocation on the tracker's path would recur in every round, a late JIT
+   * recompilation shows in one round only.
+   */
+  @Test
+  void followingThePlayerAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Tune tune = TempoFixtures.load("pop909-001", 90, 4);
+    BeatTracker tracker = new BeatTracker();
+    long offset = 0;
+    long[] rounds = new long[20];
+    for (int round = 0; round < rounds.length; round++) {
+      TempoFixtures.Performance p =
+          TempoFixtures.perform(tune, TempoFixtures.steady(90), START + offset);
+      offset = p.nanos()[p.size() - 1] + 1_000_000_000L - START;
+      long before = threads.getCurrentThreadAllocatedBytes();
+      double sink = 0;
+      for (int i = 0; i < p.size(); i++) {
+        tracker.noteOn(p.nanos()[i], p.pitches()[i], p.velocities()[i]);
+        sink += tracker.bpm() + tracker.beatAt(p.nanos()[i]);
+      }
+      rounds[round] = threads.getCurrentThreadAllocatedBytes() - before;
+      assertTrue(sink != 0);
+      if (round >= 2 && rounds[round] == 0) {
+        return;
+      }
+    }
+    throw new AssertionError("every round of note-ons allocated: "
+        + java.util.Arrays.toString(rounds) + " bytes");
+  }
+}
