@@ -14,11 +14,15 @@ package continuo.tempo;
  * {@link #PHASE_GAIN} and the period by {@link #PERIOD_GAIN} of its error, scaled down the further
  * it is from the beat. Onsets between beats (eighths, syncopation) pull nothing.
  *
- * <p>The oscillator keeps the metrical level it seeded at; the histogram only moves it when the
- * best period within 25 % of it disagrees by more than {@link #STEP_FRACTION} for
- * {@link #STEP_ONSETS} onsets in a row (a change of tempo), when it re-seeds there. Confidence is
- * the share of recent beats that had an onset on them; the tracker has settled once it has run
- * {@link #SETTLE_BEATS} beats with a confidence of at least {@link #SETTLED_CONFIDENCE}.
+ * <p>The oscillator keeps the metrical level it seeded at. The histogram moves it when the best
+ * period within 0.8-1.25 times its own disagrees by more than {@link #STEP_FRACTION} for
+ * {@link #STEP_ONSETS} onsets in a row (a change of tempo), and every {@link #LEVEL_CHECK_BEATS}
+ * beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times higher in two checks running;
+ * an oscillator that has not settled after {@link #RESEED_BEATS} beats starts again, at the octave
+ * it followed before if it had settled. Confidence is the share of recent beats that had an onset
+ * on them; the tracker has settled once it has run {@link #SETTLE_BEATS} beats with a confidence
+ * of at least {@link #SETTLED_CONFIDENCE}, and stays so down to {@link #UNSETTLED_CONFIDENCE}.
+ * docs/tempo.md gives the figures on real tunes.
  *
  * <p>Single-threaded: the thread that reads the player's input calls {@link #noteOn} (and
  * {@link #update} when idle, which closes a chord once its window has passed); queries are for that
@@ -124,6 +128,10 @@ public final class BeatTracker implements TempoEstimate {
     times[onsets % WINDOW] = t;
     weights[onsets % WINDOW] = w;
     onsets++;
+    if (onsets >= 1 << 30) {
+      // Keep the count (and so the ring index) positive forever, and the window full.
+      onsets -= ((1 << 30) / WINDOW - 1) * WINDOW;
+    }
     if (!seeded) {
       if (onsets >= SEED_ONSETS) {
         histogram.prepare();
