@@ -162,15 +162,24 @@ class MidiClockFollowerTest {
     SplittableRandom random = new SplittableRandom(1);
     clock.onMessage(0xFA, 0, 0, now);
     ticks(24 * 200, 120, 1_000_000, random); // warm-up: JIT compiles the tick path
-    long before = threads.getCurrentThreadAllocatedBytes();
-    double sink = 0;
-    for (int i = 0; i < 24 * 100; i++) {
-      clock.onMessage(0xF8, 0, 0, now);
-      sink += clock.beatAt(now) + clock.bpm();
-      now += 20_833_333L;
+    // Windows until one allocates nothing (at most 20): allocation on the path would recur in
+    // every window, a late JIT recompilation shows in one only.
+    long[] windows = new long[20];
+    for (int w = 0; w < windows.length; w++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      double sink = 0;
+      for (int i = 0; i < 24 * 100; i++) {
+        clock.onMessage(0xF8, 0, 0, now);
+        sink += clock.beatAt(now) + clock.bpm();
+        now += 20_833_333L;
+      }
+      windows[w] = threads.getCurrentThreadAllocatedBytes() - before;
+      assertTrue(sink > 0);
+      if (windows[w] == 0) {
+        return;
+      }
     }
-    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-    assertTrue(sink > 0);
-    assertEquals(0, allocated, "bytes allocated by 2400 ticks");
+    throw new AssertionError("every window of 2400 ticks allocated: "
+        + java.util.Arrays.toString(windows) + " bytes");
   }
 }

@@ -120,14 +120,23 @@ class TempoSelectorTest {
     for (int i = 0; i < 20_000; i++) {
       s.update(t + (i % 4) * 40 * MS); // the clock comes and goes
     }
-    long before = threads.getCurrentThreadAllocatedBytes();
-    double sink = 0;
-    for (int i = 0; i < 10_000; i++) {
-      s.update(t + (i % 4) * 40 * MS);
-      sink += s.bpm() + s.beatAt(t) + s.source().ordinal();
+    // Windows until one allocates nothing (at most 20): allocation on the path would recur in
+    // every window, a late JIT recompilation shows in one only.
+    long[] windows = new long[20];
+    for (int w = 0; w < windows.length; w++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      double sink = 0;
+      for (int i = 0; i < 10_000; i++) {
+        s.update(t + (i % 4) * 40 * MS);
+        sink += s.bpm() + s.beatAt(t) + s.source().ordinal();
+      }
+      windows[w] = threads.getCurrentThreadAllocatedBytes() - before;
+      assertTrue(sink > 0);
+      if (windows[w] == 0) {
+        return;
+      }
     }
-    assertTrue(sink > 0);
-    assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before);
+    throw new AssertionError("every window allocated: " + java.util.Arrays.toString(windows));
   }
 
   @Test
