@@ -22,13 +22,13 @@ import java.util.Map;
  * </pre>
  *
  * Loading checks everything before anything is returned, so a bad file never replaces a working
- * model: the format and version, the encoding, the architecture's bounds, that every entry is a
- * known plain name present exactly once with the right shape, the {@code .npy} headers, that all
- * values are finite, and size limits counted on the bytes actually inflated (never trusting the
- * zip's own size fields). Fields of {@code model.json} this version does not know are ignored.
- * Nothing is read with Java serialization. The parts: {@link ModelArchive} (the zip and its
- * limits), {@link ModelJson} (the config), {@link ModelReader} and {@link ModelWriter}. Set-up
- * only; safe from any thread.
+ * model: the format and version, the encoding, the architecture's bounds, that the parameters fit
+ * in the heap (checked before any array is allocated), that every entry is a known plain name
+ * present exactly once with the right shape, the {@code .npy} headers, that all values are finite,
+ * and size limits counted on the bytes actually inflated (never trusting the zip's own size
+ * fields). Fields of {@code model.json} this version does not know are ignored. Nothing is read with Java serialization. The parts: {@link ModelArchive} (the zip and
+ * its limits), {@link ModelJson} (the config), {@link ModelReader}, {@link ModelWriter} and
+ * {@link HeapRoom}. Set-up only; safe from any thread.
  */
 public final class ModelFile {
   private ModelFile() {}
@@ -43,9 +43,14 @@ public final class ModelFile {
   public static final int MAX_LAYERS = 8;
   public static final long MAX_PARAMETERS = 256L * 1024 * 1024;
 
-  /** Reads and validates a whole model. */
+  /** Reads and validates a whole model, refusing one whose parameters do not fit in the heap. */
   public static LstmWeights read(Path file) throws ModelFormatException {
-    return ModelReader.read(file);
+    return ModelReader.read(file, HeapRoom.JVM);
+  }
+
+  /** As {@link #read(Path)}, with the heap's room given (for tests). */
+  static LstmWeights read(Path file, HeapRoom heap) throws ModelFormatException {
+    return ModelReader.read(file, heap);
   }
 
   /** Reads and validates only {@code model.json}: cheap, for listing models. */

@@ -10,16 +10,16 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 
 /**
- * Reads a {@code .cmodel}: its config, then each array, checked against the shape the config
- * implies, and every value finite. Nothing is returned until everything is checked, so a
- * bad file never replaces a working model. Set-up only; safe from any thread.
+ * Reads a {@code .cmodel}: its config, then (once the config's parameters are known to fit in the
+ * heap) each array, checked against the shape the config implies, every value finite. Nothing is
+ * returned until everything is checked, so a bad file never replaces a working model. Set-up only; safe from any thread.
  */
 final class ModelReader {
   private ModelReader() {}
 
   static final int MAX_CONFIG_BYTES = 1024 * 1024;
 
-  static LstmWeights read(Path file) throws ModelFormatException {
+  static LstmWeights read(Path file, HeapRoom heap) throws ModelFormatException {
     try (ModelArchive zip = ModelArchive.open(file)) {
       ModelConfig config = config(file, zip);
       Map<String, int[]> expected = ModelFile.expectedShapes(config);
@@ -29,6 +29,7 @@ final class ModelReader {
               + ModelFile.CONFIG_ENTRY + " and " + String.join(", ", npyNames(expected)));
         }
       }
+      HeapRoom.check(file, config, heap);
       Map<String, float[]> arrays = new HashMap<>();
       for (Map.Entry<String, int[]> e : expected.entrySet()) {
         String entryName = e.getKey() + ".npy";
