@@ -24,9 +24,10 @@ import java.util.Map;
  * Loading checks everything before anything is returned, so a bad file never replaces a working
  * model: the format and version, the encoding, the architecture's bounds, that the parameters fit
  * in the heap (checked before any array is allocated), that every entry is a known plain name
- * present exactly once with the right shape, the {@code .npy} headers, that all values are finite,
- * and size limits counted on the bytes actually inflated (never trusting the zip's own size
- * fields). Fields of {@code model.json} this version does not know are ignored. Nothing is read with Java serialization. The parts: {@link ModelArchive} (the zip and
+ * present exactly once with the right shape, the {@code .npy} headers, that all values are finite
+ * and within {@link #MAX_ABS_WEIGHT}, and size limits counted on the bytes actually inflated (never
+ * trusting the zip's own size fields). Fields of {@code model.json} this version does not know are
+ * ignored. Nothing is read with Java serialization. The parts: {@link ModelArchive} (the zip and
  * its limits), {@link ModelJson} (the config), {@link ModelReader}, {@link ModelWriter} and
  * {@link HeapRoom}. Set-up only; safe from any thread.
  */
@@ -42,6 +43,13 @@ public final class ModelFile {
   public static final int MAX_HIDDEN = 4096;
   public static final int MAX_LAYERS = 8;
   public static final long MAX_PARAMETERS = 256L * 1024 * 1024;
+
+  /**
+   * Largest magnitude of a weight. Trained models stay within a few units (the shipped ones within
+   * 4.1); with every weight within this bound no activation or logit can overflow a float, whereas
+   * finite weights near 3e38 overflow to infinities and NaN scores.
+   */
+  public static final float MAX_ABS_WEIGHT = 1e4f;
 
   /** Reads and validates a whole model, refusing one whose parameters do not fit in the heap. */
   public static LstmWeights read(Path file) throws ModelFormatException {

@@ -11,8 +11,9 @@ import java.util.zip.ZipException;
 
 /**
  * Reads a {@code .cmodel}: its config, then (once the config's parameters are known to fit in the
- * heap) each array, checked against the shape the config implies, every value finite. Nothing is
- * returned until everything is checked, so a bad file never replaces a working model. Set-up only; safe from any thread.
+ * heap) each array, checked against the shape the config implies, every value finite and within
+ * {@link ModelFile#MAX_ABS_WEIGHT}. Nothing is returned until everything is checked, so a bad file
+ * never replaces a working model. Set-up only; safe from any thread.
  */
 final class ModelReader {
   private ModelReader() {}
@@ -110,8 +111,14 @@ final class ModelReader {
       throw ModelFile.bad(file, "has a corrupt entry " + name + " (" + e.getMessage() + ")");
     }
     for (int i = 0; i < data.length; i++) {
-      if (!Float.isFinite(data[i])) {
-        throw ModelFile.bad(file, "has a non-finite value (" + data[i] + ") in " + name + " at flat index " + i);
+      float x = data[i];
+      if (!Float.isFinite(x)) {
+        throw ModelFile.bad(file, "has a non-finite value (" + x + ") in " + name + " at flat index " + i);
+      }
+      if (Math.abs(x) > ModelFile.MAX_ABS_WEIGHT) {
+        throw ModelFile.bad(file, "has the value " + x + " in " + name + " at flat index " + i
+            + "; weights must lie within -" + (int) ModelFile.MAX_ABS_WEIGHT + " to "
+            + (int) ModelFile.MAX_ABS_WEIGHT + " (a trained model's are a few units)");
       }
     }
     return data;

@@ -257,6 +257,34 @@ class ModelFileTest {
   }
 
   @Test
+  void finiteButHugeWeightsAreRefusedBeforeTheyOverflowAScore() throws Exception {
+    LstmWeights w = RandomModels.create(0, 4, 1, 1);
+    w.outputBias()[17] = 3e38f;
+    Path file = dir.resolve("huge.cmodel");
+    ModelFile.write(w, file);
+    String msg = problem(file);
+    assertTrue(msg.endsWith(" has the value 3.0E38 in output.bias.npy at flat index 17; weights must "
+        + "lie within -10000 to 10000 (a trained model's are a few units)."), msg);
+    w.outputBias()[17] = -1e4f;
+    w.weightHh()[0][3] = 1e4f;
+    ModelFile.write(w, file);
+    assertEquals(-1e4f, ModelFile.read(file).outputBias()[17]);
+  }
+
+  @Test
+  void aModelJsonWithFieldsFromALaterVersionLoads() throws Exception {
+    String later = "{\"format\":\"continuo-model\",\"version\":1,\"name\":\"x\",\"description\":\"d\","
+        + "\"encoding\":{\"type\":\"performance\",\"time_shift_ms\":10,\"time_shift_steps\":100,"
+        + "\"velocity_bins\":32,\"reference_bpm\":120},"
+        + "\"architecture\":{\"type\":\"lstm\",\"vocab_size\":388,\"embedding_size\":4,"
+        + "\"hidden_size\":8,\"layers\":2},"
+        + "\"training\":{\"corpus\":\"reels\",\"curriculum\":{\"stages\":[1,2]}},\"steering\":{}}";
+    LstmWeights w = ModelFile.read(variant("later", Map.of("model.json", json(later))));
+    assertEquals(8, w.config().hiddenSize());
+    assertEquals("reels", w.config().training().get("corpus"));
+  }
+
+  @Test
   void entryNamesWithPathsAreRefused() throws Exception {
     String msg = problem(variant("slip", Map.of("../../etc/evil.npy", json("x"))));
     assertTrue(msg.contains("path or unusual name '../../etc/evil.npy'"), msg);
