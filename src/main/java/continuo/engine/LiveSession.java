@@ -128,7 +128,7 @@ public final class LiveSession implements AutoCloseable {
   /** Loads the stepper of a preset's model. */
   public static LstmStepper loadModel(Preset preset, Path home) throws ModelFormatException {
     Path file = preset.modelPath(home);
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw new ModelFormatException(file + ": no such model file (preset '" + preset.name()
           + "' needs it; train one or pass --model)");
     }

@@ -67,6 +67,9 @@ final class ModelArchive implements AutoCloseable {
   }
 
   private static ZipFile openZip(Path file) throws ModelFormatException {
+    if (Files.isDirectory(file)) {
+      throw ModelFile.bad(file, "is a directory; expected a .cmodel file");
+    }
     if (!Files.isRegularFile(file)) {
       throw ModelFile.bad(file, Files.exists(file) ? "is not a regular file" : "does not exist");
     }

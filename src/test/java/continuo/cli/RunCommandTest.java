@@ -35,6 +35,14 @@ class RunCommandTest {
   }
 
   @Test
+  void aDirectoryGivenAsTheModelIsNamedAsADirectory() throws Exception {
+    Path m = Files.createDirectory(dir.resolve("models"));
+    assertEquals(2, run("run", "--model", m.toString(), "--backend", "javasound"));
+    assertTrue(err.contains(m + " is a directory; expected a .cmodel file."), err);
+    assertEquals(1, err.strip().lines().count(), err);
+  }
+
+  @Test
   void aBadPresetNamesTheFileAndTheKey() throws Exception {
     Path p = dir.resolve("bad.toml");
     Files.writeString(p, "model = \"m.cmodel\"\nmax_polyphony = 0\n");

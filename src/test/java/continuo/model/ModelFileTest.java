@@ -272,6 +272,13 @@ class ModelFileTest {
   }
 
   @Test
+  void aDirectoryIsNamedAsADirectoryNotAMissingFile() throws Exception {
+    Path models = Files.createDirectory(dir.resolve("models"));
+    String msg = problem(models);
+    assertTrue(msg.endsWith(" is a directory; expected a .cmodel file."), msg);
+  }
+
+  @Test
   void aModelJsonWithFieldsFromALaterVersionLoads() throws Exception {
     String later = "{\"format\":\"continuo-model\",\"version\":1,\"name\":\"x\",\"description\":\"d\","
         + "\"encoding\":{\"type\":\"performance\",\"time_shift_ms\":10,\"time_shift_steps\":100,"
