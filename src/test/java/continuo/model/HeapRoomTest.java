@@ -79,10 +79,8 @@ class HeapRoomTest {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     FixedRoom gigabyte = new FixedRoom(1024 * MB);
     long before = threads.getCurrentThreadAllocatedBytes();
-    long t0 = System.nanoTime();
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> ModelFile.read(zeros, gigabyte));
-    long ms = (System.nanoTime() - t0) / 1_000_000;
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     String msg = e.getMessage();
     assertTrue(msg.startsWith(zeros + " has 209338756 parameters (embedding_size 0, hidden_size "
@@ -90,8 +88,8 @@ class HeapRoomTest {
         + "Java more, e.g. CONTINUO_JAVA_OPTS=-Xmx"), msg);
     assertTrue(!msg.contains("\n"), msg);
     assertEquals(1, gigabyte.reclaims);
+    // Reading the arrays would allocate 837 MB and inflate as much; refusing costs the config.
     assertTrue(allocated < 8 * MB, allocated + " bytes allocated");
-    assertTrue(ms < 2000, ms + " ms");
   }
 
   @Test
