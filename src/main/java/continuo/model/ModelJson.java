@@ -75,8 +75,9 @@ final class ModelJson {
     } catch (JsonProcessingException e) {
       throw ModelFile.bad(file, "has a " + ModelFile.CONFIG_ENTRY + " that is not valid JSON ("
           + e.getOriginalMessage() + ")");
-    } catch (IOException e) {
-      throw new IllegalStateException("reading an array cannot fail: " + e.getMessage(), e);
+    } catch (IOException e) { // bytes that do not decode in the encoding Jackson detected
+      throw ModelFile.bad(file, "has a " + ModelFile.CONFIG_ENTRY + " that is not valid JSON ("
+          + e.getMessage() + ")");
     }
     if (root == null || !root.isObject()) {
       throw ModelFile.bad(file, "has a " + ModelFile.CONFIG_ENTRY + " that is not a JSON object");

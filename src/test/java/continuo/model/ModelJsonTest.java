@@ -126,6 +126,13 @@ class ModelJsonTest {
   }
 
   @Test
+  void bytesThatLookLikeUtf32ButDoNotDecodeAreInvalidJson() {
+    // Found by fuzzing: Jackson detects UTF-32 from the leading zero bytes, then cannot decode.
+    String msg = problem("\0\0\0\"format\":1}");
+    assertTrue(msg.contains("that is not valid JSON (Invalid UTF-32 character"), msg);
+  }
+
+  @Test
   void aSyntaxErrorInsideAFieldIsReportedAsInvalidJson() {
     String msg = problem(CURRENT.replace("\"epochs\":20", "\"epochs\":[1,,2]"));
     assertTrue(msg.contains("that is not valid JSON (Unexpected character"), msg);
