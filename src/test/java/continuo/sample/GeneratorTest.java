@@ -116,26 +116,11 @@ class GeneratorTest {
     return longest;
   }
 
-  /** The model of issue 20: finite weights of 3e38, which overflow to NaN scores. */
-  static java.nio.file.Path writeOverflowingModel(java.nio.file.Path dir) throws Exception {
-    continuo.model.LstmWeights w = RandomModels.create(16, 32, 1, 5);
-    for (float[][] layers : new float[][][] {w.weightIh(), w.weightHh(), w.biasIh(), w.biasHh()}) {
-      for (float[] a : layers) {
-        Arrays.fill(a, 3e38f);
-      }
-    }
-    Arrays.fill(w.embedding(), 3e38f);
-    Arrays.fill(w.outputWeight(), 3e38f);
-    Arrays.fill(w.outputBias(), 3e38f);
-    java.nio.file.Path file = dir.resolve("huge.cmodel");
-    continuo.model.ModelFile.write(w, file);
-    return file;
-  }
-
   @Test
   void aModelWhoseScoresAreNotFiniteStopsGenerationWithOneSentenceNamingIt(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    continuo.model.LstmWeights loaded = continuo.model.ModelFile.read(writeOverflowingModel(dir));
+    continuo.model.LstmWeights loaded = continuo.model.ModelFile.read(
+        continuo.testkit.OverflowingModel.write(dir));
     try (LstmStepper stepper = Models.stepper(loaded)) {
       Generator g = new Generator(stepper, 1);
       g.prime(PRIMER);
