@@ -8,6 +8,7 @@ import continuo.encoding.PerformanceEncoding;
 import continuo.midi.WavRenderer;
 import continuo.model.LstmStepper;
 import continuo.sample.Generator;
+import continuo.sample.NonFiniteLogitsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,6 +89,8 @@ final class GenerateCommand implements Callable<Integer> {
       generator.prime(primerTokens);
       long millis = Math.round(seconds * 1000);
       continuation = generator.continueFor(millis, t, p, Generator.maxTokensFor(millis));
+    } catch (NonFiniteLogitsException e) {
+      throw new UserError(model.name() + " " + e.problem(), e);
     }
 
     List<Note> notes = new ArrayList<>(primerNotes);

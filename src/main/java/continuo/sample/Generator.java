@@ -10,18 +10,18 @@ import java.util.Arrays;
  * until a given stretch of musical time has been generated. Only musically valid tokens are
  * sampled: a NOTE_OFF only for a sounding pitch, a NOTE_ON only for a silent one, so that what the
  * model is fed is exactly what a listener hears. With a note-length limit, a note that reaches it is
- * released (the model is told so), as the live engine does. Single-threaded.
+ * released (the model is told so): the rules of {@link Playability}, which the live engine
+ * shares. Single-threaded.
  */
 public final class Generator {
+  private static final long MS = 1_000_000L;
   private final LstmStepper stepper;
   private final Sampler sampler;
   private final LstmState state;
   private final float[] logits;
-  private final boolean[] sounding = new boolean[128];
-  /** When each sounding note started, in ms of the clock of everything fed. */
-  private final long[] onsetMillis = new long[128];
-  private long clockMillis;
-  private long maxNoteMillis = Long.MAX_VALUE;
+  private final Playability playable = new Playability();
+  /** The clock of everything fed, in ns (whole 10 ms steps). */
+  private long clockNanos;
   private boolean primed;
 
   public Generator(LstmStepper stepper, long seed) {
@@ -49,7 +49,8 @@ public final class Generator {
       throw new IllegalArgumentException("a note-length limit must be at least "
           + PerformanceEncoding.TIME_SHIFT_MS + " ms, got " + millis);
     }
-    maxNoteMillis = millis;
+    playable.setLimits(128, millis >= Long.MAX_VALUE / MS ? Playability.NO_LENGTH_LIMIT
+        : millis * MS);
   }
 
   /** Feeds {@code tokens} from the zero state; afterwards the model predicts what comes next. */
@@ -58,8 +59,8 @@ public final class Generator {
       throw new IllegalArgumentException("nothing to prime with: the primer has no events");
     }
     state.reset();
-    Arrays.fill(sounding, false);
-    clockMillis = 0;
+    playable.clear();
+    clockNanos = 0;
     for (int i = 0; i < tokens.length - 1; i++) {
       stepper.advance(state, tokens[i]);
       track(tokens[i]);
@@ -75,6 +76,7 @@ public final class Generator {
    *
    * @param maxTokens a bound on the number of sampled tokens, so a model that never advances the
    *     clock cannot loop forever
+   * @throws NonFiniteLogitsException when the model's scores stop being finite numbers
    */
   public int[] continueFor(long millis, float temperature, float topP, int maxTokens) {
     if (!primed) {
@@ -84,10 +86,14 @@ public final class Generator {
     int n = 0;
     long elapsed = 0;
     while (elapsed < millis && n < maxTokens) {
-      int token = overdueNote();
+      int token = playable.overdueNoteOff(clockNanos);
       if (token < 0) {
-        maskInvalid();
-        token = limitShift(sampler.sample(logits, temperature, topP));
+        playable.mask(logits);
+        token = sampler.sample(logits, temperature, topP);
+        if (token == Sampler.NOT_FINITE) {
+          throw new NonFiniteLogitsException(stepper.config().name(), n);
+        }
+        token = playable.shorten(token, clockNanos);
       }
       if (n + 128 >= out.length) {
         out = Arrays.copyOf(out, out.length * 2);
@@ -100,7 +106,7 @@ public final class Generator {
       stepper.step(state, token, logits);
     }
     for (int pitch = 0; pitch < 128; pitch++) {
-      if (sounding[pitch]) {
+      if (playable.sounding(pitch)) {
         int off = PerformanceEncoding.noteOff(pitch);
         out[n++] = off;
         track(off);
@@ -110,53 +116,10 @@ public final class Generator {
     return Arrays.copyOf(out, n);
   }
 
-  private void maskInvalid() {
-    for (int pitch = 0; pitch < 128; pitch++) {
-      if (sounding[pitch]) {
-        logits[PerformanceEncoding.noteOn(pitch)] = Float.NEGATIVE_INFINITY;
-      } else {
-        logits[PerformanceEncoding.noteOff(pitch)] = Float.NEGATIVE_INFINITY;
-      }
-    }
-  }
-
-  /** The NOTE_OFF of a note that has reached the length limit, or -1. */
-  private int overdueNote() {
-    for (int pitch = 0; pitch < 128; pitch++) {
-      if (sounding[pitch] && clockMillis - onsetMillis[pitch] >= maxNoteMillis) {
-        return PerformanceEncoding.noteOff(pitch);
-      }
-    }
-    return -1;
-  }
-
-  /** A time step cut short where it would carry a sounding note past the length limit. */
-  private int limitShift(int token) {
-    if (!PerformanceEncoding.isTimeShift(token) || maxNoteMillis == Long.MAX_VALUE) {
-      return token;
-    }
-    long left = Long.MAX_VALUE;
-    for (int pitch = 0; pitch < 128; pitch++) {
-      if (sounding[pitch]) {
-        left = Math.min(left, onsetMillis[pitch] + maxNoteMillis - clockMillis);
-      }
-    }
-    int shift = PerformanceEncoding.shiftMillis(token);
-    if (left >= shift) {
-      return token;
-    }
-    long steps = Math.max(1, left / PerformanceEncoding.TIME_SHIFT_MS);
-    return PerformanceEncoding.timeShift((int) steps);
-  }
-
   private void track(int token) {
+    playable.played(token, clockNanos);
     if (PerformanceEncoding.isTimeShift(token)) {
-      clockMillis += PerformanceEncoding.shiftMillis(token);
-    } else if (PerformanceEncoding.isNoteOn(token)) {
-      sounding[PerformanceEncoding.pitch(token)] = true;
-      onsetMillis[PerformanceEncoding.pitch(token)] = clockMillis;
-    } else if (PerformanceEncoding.isNoteOff(token)) {
-      sounding[PerformanceEncoding.pitch(token)] = false;
+      clockNanos += PerformanceEncoding.shiftMillis(token) * MS;
     }
   }
 }

@@ -7,12 +7,18 @@ import java.util.SplittableRandom;
  * an optional mask of tokens that may not be chosen (the live engine uses it for its polyphony
  * limit). Seeded, so the same seed and the same logits give the same sequence of tokens.
  *
+ * <p>Scores that are not numbers a choice can be made from (NaN, positive infinity, or nothing
+ * above negative infinity: a model whose weights overflow) give {@link #NOT_FINITE} instead of a
+ * token, so that no caller mistakes garbage for pitch 0.
+ *
  * <p>Allocation free: the probability and index scratch arrays are made once. One thread at a
  * time uses a sampler.
  */
 public final class Sampler {
   /** Temperatures at or below this mean "always take the most likely token". */
   public static final float ARGMAX_TEMPERATURE = 1e-6f;
+  /** Returned instead of a token when the logits are not finite scores. */
+  public static final int NOT_FINITE = -1;
 
   private final SplittableRandom random;
   private final int vocabSize;
@@ -43,6 +49,8 @@ public final class Sampler {
    *     >= 1} (or {@code <= 0}) keeps all
    * @param disallowed tokens that must not be chosen ({@code disallowed[t]} true), or null; if it
    *     excludes every token the mask is ignored
+   * @return the token, or {@link #NOT_FINITE} when a logit is NaN or positive infinity or none is
+   *     above negative infinity
    */
   public int sample(float[] logits, float temperature, float topP, boolean[] disallowed) {
     if (logits.length < vocabSize) {
@@ -54,13 +62,20 @@ public final class Sampler {
     int best = -1;
     float max = Float.NEGATIVE_INFINITY;
     for (int t = 0; t < vocabSize; t++) {
+      float x = logits[t];
+      if (!(x < Float.POSITIVE_INFINITY)) {
+        return NOT_FINITE; // NaN or +Inf: the model's arithmetic overflowed
+      }
       if (disallowed != null && disallowed[t]) {
         continue;
       }
-      if (best < 0 || logits[t] > max) {
-        max = logits[t];
+      if (best < 0 || x > max) {
+        max = x;
         best = t;
       }
+    }
+    if (max == Float.NEGATIVE_INFINITY) {
+      return NOT_FINITE;
     }
     if (!(temperature > ARGMAX_TEMPERATURE)) {
       return best;

@@ -414,6 +414,27 @@ class LiveEngineTest {
     assertSteadyStateAllocatesNothing(threads);
   }
 
+  @Test
+  void aModelWhoseScoresAreNotFiniteAnswersNothingAndEachPhraseIsCounted(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    continuo.model.LstmStepper huge = continuo.model.Models.stepper(
+        continuo.model.ModelFile.read(continuo.testkit.OverflowingModel.write(dir)));
+    continuo.sample.Sampler sampling = new continuo.sample.Sampler(3, 388);
+    engine = new LiveEngine(clock, input, out.ring, 0, preset.withTiming(100, 0, false), huge,
+        sampling::sample, null, List.of(), counters);
+    phrase();
+    run(1_000);
+    assertEquals(LiveEngine.Phase.LISTENING, engine.phase(), "the answer ended at once");
+    phrase();
+    run(1_000);
+    assertTrue(out.noteOns().isEmpty(), "no notes of pitch 0, nor any other");
+    assertEquals(2, countersValue("engine.nonfinite_logits"), "one for each phrase");
+    assertEquals(0, countersValue("engine.errors"));
+    engine.requestShutdown();
+    engine.doWork();
+    assertTrue(engine.isSilent());
+  }
+
   /**
    * Plays windows of 5 phrases and answers until one allocates nothing (at most 20). Allocation on
    * the hot path would recur in every window; a late JIT recompilation shows in one window only.

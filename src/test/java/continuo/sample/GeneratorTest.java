@@ -115,4 +115,20 @@ class GeneratorTest {
     }
     return longest;
   }
+
+  @Test
+  void aModelWhoseScoresAreNotFiniteStopsGenerationWithOneSentenceNamingIt(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    continuo.model.LstmWeights loaded = continuo.model.ModelFile.read(
+        continuo.testkit.OverflowingModel.write(dir));
+    try (LstmStepper stepper = Models.stepper(loaded)) {
+      Generator g = new Generator(stepper, 1);
+      g.prime(PRIMER);
+      NonFiniteLogitsException e = assertThrows(NonFiniteLogitsException.class,
+          () -> g.continueFor(5_000, 1f, 1f, Generator.maxTokensFor(5_000)));
+      assertTrue(e.getMessage().startsWith("model " + loaded.config().name() + " gives scores"),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+    }
+  }
 }

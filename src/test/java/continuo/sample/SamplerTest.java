@@ -175,4 +175,44 @@ class SamplerTest {
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
   }
+
+  @Test
+  void scoresThatAreNotFiniteNumbersGiveNotFiniteInsteadOfAToken() {
+    Sampler s = new Sampler(1, V);
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+      float[] logits = randomLogits(4, 5);
+      logits[200] = bad;
+      for (float t : new float[] {0f, 1f}) {
+        assertEquals(Sampler.NOT_FINITE, s.sample(logits, t, 1f), bad + " at temperature " + t);
+        assertEquals(Sampler.NOT_FINITE, s.sample(logits, t, 0.9f), bad + " with top-p");
+        assertEquals(Sampler.NOT_FINITE, s.sample(logits, t, 1f, new boolean[V]), bad + " masked");
+      }
+    }
+    float[] nothing = new float[V];
+    java.util.Arrays.fill(nothing, Float.NEGATIVE_INFINITY);
+    assertEquals(Sampler.NOT_FINITE, s.sample(nothing, 1f, 1f), "nothing can be chosen");
+    float[] fine = randomLogits(4, 5);
+    fine[0] = Float.NEGATIVE_INFINITY; // a masked token is a finite choice among the others
+    assertTrue(s.sample(fine, 1f, 1f) > 0);
+  }
+
+  @Test
+  void detectingScoresThatAreNotFiniteAllocatesNothing() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    float[] logits = randomLogits(10, 5);
+    logits[7] = Float.NaN;
+    Sampler s = new Sampler(1, V);
+    for (int i = 0; i < 20_000; i++) {
+      s.sample(logits, 1f, 0.9f);
+    }
+    long before = mx.getCurrentThreadAllocatedBytes();
+    int bad = 0;
+    for (int i = 0; i < 10_000; i++) {
+      bad += s.sample(logits, 1f, 0.9f) == Sampler.NOT_FINITE ? 1 : 0;
+    }
+    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(10_000, bad);
+    assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
+  }
 }

@@ -18,6 +18,8 @@ public final class ScriptedStepper implements LstmStepper {
   public volatile boolean closed;
   /** When set, every step throws, as a broken model would. */
   public volatile boolean failing;
+  /** When set, every step's logits are NaN, as from a model whose weights overflow. */
+  public volatile boolean overflowing;
 
   public ScriptedStepper(int... cycle) {
     this.cycle = cycle.clone();
@@ -46,6 +48,9 @@ public final class ScriptedStepper implements LstmStepper {
     Arrays.fill(logits, 0f);
     logits[PerformanceEncoding.timeShift(10)] = 1f;
     logits[cycle[count(state) % cycle.length]] = 10f;
+    if (overflowing) {
+      Arrays.fill(logits, Float.NaN);
+    }
   }
 
   @Override

@@ -1,0 +1,171 @@
+package continuo.engine;
+
+import continuo.encoding.PerformanceEncoding;
+import continuo.preset.Mode;
+import continuo.preset.Preset;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Turn taking: decides when continuo answers and when it stops. In duet mode it answers once the
+ * player has let go of every key and paused for the response gap; in call-response mode the answer
+ * is as long as the call (or the preset's length) and one answer follows each call. A note from
+ * the player while continuo plays is a barge-in: the answer stops at once, what was scheduled and
+ * not played is cancelled, and the model's state rolls back to what the room heard. Owns the phase
+ * and the player's part of the timeline (when their call started, when they last played). Engine
+ * thread only, except {@link #phase()}; allocation free.
+ *
+ * <p>A held note's timeout and transport Stop end a turn the way {@link #panic} does; a tempo
+ * would turn the response gap into beats in {@link #decide}.
+ */
+final class TurnTaking {
+  private static final long MS = Listener.MS;
+
+  private final Listener listener;
+  private final LookAhead lookAhead;
+  private final OutputGate gate;
+  private final AtomicCounter bargeIns;
+
+  private volatile LiveEngine.Phase phase = LiveEngine.Phase.LISTENING;
+  private boolean awaitingPlayer = true;
+  private boolean heardAnything;
+  private long lastPlayerNanos;
+  private long callStartNanos;
+
+  private Mode mode;
+  private long responseGapNanos;
+  private long responseLengthNanos;
+
+  TurnTaking(Listener listener, LookAhead lookAhead, OutputGate gate, AtomicCounter bargeIns) {
+    this.listener = listener;
+    this.lookAhead = lookAhead;
+    this.gate = gate;
+    this.bargeIns = bargeIns;
+  }
+
+  void use(Preset p) {
+    mode = p.mode();
+    responseGapNanos = p.responseGapMs() * MS;
+    responseLengthNanos = p.responseLengthMs() * MS;
+  }
+
+  /** Any thread: what continuo is doing, for the status line. */
+  LiveEngine.Phase phase() {
+    return phase;
+  }
+
+  boolean playing() {
+    return phase == LiveEngine.Phase.PLAYING;
+  }
+
+  /** The player pressed a key: a barge-in if continuo plays, and the call goes on. */
+  void playerNoteOn(long t, int pitch, int velocity) {
+    if (playing()) {
+      bargeIns.increment();
+      stop(t);
+    }
+    listener.noteOn(t, pitch, velocity);
+    if (awaitingPlayer || !heardAnything) {
+      callStartNanos = t;
+    }
+    heardAnything = true;
+    awaitingPlayer = false;
+    lastPlayerNanos = t;
+  }
+
+  void playerNoteOff(long t, int pitch) {
+    if (listener.noteOff(t, pitch)) {
+      lastPlayerNanos = t;
+    }
+  }
+
+  /** Starts or ends an answer when it is time; returns 1 when it did. */
+  int decide(long now) {
+    if (playing()) {
+      if (lookAhead.finished() && gate.idle()) {
+        finish();
+        return 1;
+      }
+      return 0;
+    }
+    if (awaitingPlayer || !heardAnything || listener.playerHeld() > 0) {
+      return 0;
+    }
+    if (now - lastPlayerNanos >= responseGapNanos) {
+      start(now);
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Call-response: the player's end-of-phrase controller ends the call now. */
+  void endOfPhrase(long t) {
+    if (mode == Mode.CALL_RESPONSE && !playing() && heardAnything && !awaitingPlayer) {
+      if (listener.releaseHeldNotes(t)) {
+        lastPlayerNanos = t;
+      }
+      start(t);
+    }
+  }
+
+  private void start(long now) {
+    long length = Long.MAX_VALUE;
+    if (mode == Mode.CALL_RESPONSE) {
+      length = responseLengthNanos > 0 ? responseLengthNanos
+          : Math.max(1_000 * MS, lastPlayerNanos - callStartNanos);
+    }
+    lookAhead.begin(now, gate.earliestAnswer(now), length);
+    phase = LiveEngine.Phase.PLAYING;
+  }
+
+  /** The answer played out: what was generated and heard becomes the live state. */
+  private void finish() {
+    lookAhead.commitHeard();
+    phase = LiveEngine.Phase.LISTENING;
+    awaitingPlayer = true;
+  }
+
+  /** Stops at once: cancels what was not played, releases what sounds, rolls back to what was heard. */
+  void stop(long now) {
+    if (!playing()) {
+      return;
+    }
+    gate.cancelPending();
+    long offAt = gate.latestOnset(now);
+    lookAhead.commitHeard();
+    listener.tellTime(offAt);
+    for (int p = 0; p < 128; p++) {
+      if (gate.sounding(p)) {
+        // The model heard this note start; tell it the note stopped, as the listener hears it.
+        listener.tell(PerformanceEncoding.noteOff(p));
+      }
+    }
+    gate.releaseSounding(now);
+    phase = LiveEngine.Phase.LISTENING;
+    awaitingPlayer = true;
+  }
+
+  /** Panic (All Notes Off, All Sound Off, the panic controller): silent until the player plays. */
+  void panic(long now) {
+    stop(now);
+    gate.releaseSounding(now);
+    gate.allNotesOff(now);
+    gate.releaseThru(now);
+    awaitingPlayer = true;
+  }
+
+  /** Shutdown: every note off, continuo's and the echoed ones. */
+  void silence(long now) {
+    stop(now);
+    gate.releaseSounding(now);
+    gate.releaseThru(now);
+  }
+
+  /** Stops without asking the model anything (it may be what failed) and releases every note. */
+  void stopAfterError(long now) {
+    gate.cancelPending();
+    gate.releaseSounding(now);
+    gate.forgetHeard();
+    phase = LiveEngine.Phase.LISTENING;
+    awaitingPlayer = true;
+  }
+}
