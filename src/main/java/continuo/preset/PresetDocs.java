@@ -16,24 +16,30 @@ public final class PresetDocs {
   /** The whole of {@code docs/presets.md}. */
   public static String markdown() {
     StringBuilder b = new StringBuilder();
-    b.append("# Presets\n\n")
-        .append("<!-- Generated from src/main/java/continuo/preset/Settings.java by\n")
-        .append("     `java -cp target/continuo.jar continuo.preset.PresetDocs > docs/presets.md`;")
-        .append(" do not edit. -->\n\n")
-        .append("A preset is one voice of continuo: the model it plays, how it samples, the MIDI\n")
-        .append("channels and controllers it uses, and how it takes turns with you. Presets are TOML\n")
-        .append("files in `presets/` (the commented `presets/folk.toml`, `presets/piano.toml` and\n")
-        .append("`presets/bach.toml` ship with continuo); `continuo run --preset NAME|FILE` picks one\n")
-        .append("by name or path, and a Program Change or the `preset_cc` knob switches among them\n")
-        .append("live. Options of `run` override a key for one run (the \"`run` option\" column).\n\n")
-        .append("Every key except `model` is optional. An unknown key, a wrong type or a value out\n")
-        .append("of range stops continuo with one line naming the file, the key and what was\n")
-        .append("expected, so a typo never falls back to a default silently. A controller or\n")
-        .append("program key set to `\"off\"` (or left out) is not used. A preset must be a regular\n")
-        .append("file of at most ").append(Presets.MAX_BYTES >> 20).append(" MiB; a name may not")
-        .append(" hold control characters or escape codes,\nsince it appears in every log line.\n\n")
-        .append("| key | type, range | default | `run` option | meaning |\n")
-        .append("|---|---|---|---|---|\n");
+    b.append("""
+        # Presets
+
+        <!-- Generated from src/main/java/continuo/preset/Settings.java by
+             `java -cp target/continuo.jar continuo.preset.PresetDocs > docs/presets.md`; \
+        do not edit. -->
+
+        A preset is one voice of continuo: the model it plays, how it samples, the MIDI
+        channels and controllers it uses, and how it takes turns with you. Presets are TOML
+        files in `presets/` (the commented `presets/folk.toml`, `presets/piano.toml` and
+        `presets/bach.toml` ship with continuo); `continuo run --preset NAME|FILE` picks one
+        by name or path, and a Program Change or the `preset_cc` knob switches among them
+        live. Options of `run` override a key for one run (the "`run` option" column).
+
+        Every key except `model` is optional. An unknown key, a wrong type or a value out
+        of range stops continuo with one line naming the file, the key and what was
+        expected, so a typo never falls back to a default silently. A controller or
+        program key set to `"off"` (or left out) is not used. A preset must be a regular
+        file of at most %d MiB; a name may not hold control characters or escape codes,
+        since it appears in every log line.
+
+        | key | type, range | default | `run` option | meaning |
+        |---|---|---|---|---|
+        """.formatted(Presets.MAX_BYTES >> 20));
     for (Setting<?> s : Settings.ALL) {
       String option = s.option().map(o -> "`" + o + (s.optionLabel() == null ? "`"
           : " " + s.optionLabel() + "`")).orElse("");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -38,7 +39,8 @@ public final class Presets {
     try {
       toml = Toml.parse(text);
     } catch (RuntimeException e) {
-      throw new PresetException(file + ": is not valid TOML (" + printable(e.getMessage()) + ")", e);
+      throw new PresetException(at(file) + ": is not valid TOML (" + printable(e.getMessage())
+          + ")", e);
     } catch (StackOverflowError e) {
       throw tooDeep(file);
     } catch (AssertionError e) {
@@ -46,13 +48,13 @@ public final class Presets {
       // (tests, java -ea) a short escape throws AssertionError instead of a parse error.
       boolean escape = e.getStackTrace().length > 0
           && e.getStackTrace()[0].getClassName().equals("org.tomlj.QuotedStringVisitor");
-      throw new PresetException(file + ": is not valid TOML: " + (escape
+      throw new PresetException(at(file) + ": is not valid TOML: " + (escape
           ? "invalid unicode escape sequence (\\u takes 4 hex digits, \\U takes 8)"
           : "the TOML parser gave up on it"));
     }
     if (toml.hasErrors()) {
       TomlParseError first = toml.errors().get(0);
-      throw new PresetException(file + ": is not valid TOML: line " + first.position().line()
+      throw new PresetException(at(file) + ": is not valid TOML: line " + first.position().line()
           + ": " + printable(first.getMessage()));
     }
     Map<String, Object> values;
@@ -74,15 +76,15 @@ public final class Presets {
     try {
       a = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      throw new PresetException(file + ": no such preset file", e);
+      throw new PresetException(at(file) + ": no such preset file", e);
     } catch (IOException e) {
-      throw new PresetException(file + ": cannot be read (" + printable(e.getMessage()) + ")", e);
+      throw new PresetException(at(file) + ": cannot be read (" + printable(e.getMessage()) + ")", e);
     }
     if (a.isDirectory()) {
-      throw new PresetException(file + ": is a directory; expected a TOML preset file");
+      throw new PresetException(at(file) + ": is a directory; expected a TOML preset file");
     }
     if (!a.isRegularFile()) {
-      throw new PresetException(file + ": is not a regular file (a device, FIFO or socket);"
+      throw new PresetException(at(file) + ": is not a regular file (a device, FIFO or socket);"
           + " expected a TOML preset file");
     }
     if (a.size() > MAX_BYTES) {
@@ -92,7 +94,7 @@ public final class Presets {
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (IOException e) {
-      throw new PresetException(file + ": cannot be read (" + printable(e.getMessage()) + ")", e);
+      throw new PresetException(at(file) + ": cannot be read (" + printable(e.getMessage()) + ")", e);
     }
     if (bytes.length > MAX_BYTES) {
       throw tooLarge(file);
@@ -102,7 +104,7 @@ public final class Presets {
   }
 
   private static PresetException tooLarge(Path file) {
-    return new PresetException(file + ": is larger than 1 MiB; expected a small TOML preset");
+    return new PresetException(at(file) + ": is larger than 1 MiB; expected a small TOML preset");
   }
 
   /**
@@ -110,7 +112,7 @@ public final class Presets {
    * nesting at all, so a file nesting thousands deep is refused rather than crashing the loader.
    */
   private static PresetException tooDeep(Path file) {
-    return new PresetException(file + ": nests arrays or tables too deeply; expected a flat list of"
+    return new PresetException(at(file) + ": nests arrays or tables too deeply; expected a flat list of"
         + " key = value lines");
   }
 
@@ -122,18 +124,31 @@ public final class Presets {
     return SafeText.escaped(s, 60);
   }
 
+  /** {@code file} for the start of a message, escaped: a file name may hold a newline too. */
+  static String at(Path file) {
+    return SafeText.escaped(file.toString(), 1000);
+  }
+
   /**
    * The preset {@code nameOrPath}: a path to a .toml file (absolute, or relative to the current
    * directory), or a bare name looked up as {@code presets/NAME.toml} under {@code repoRoot}.
    */
   public static Preset find(Path repoRoot, String nameOrPath) throws PresetException {
-    if (nameOrPath.endsWith(".toml") || nameOrPath.contains("/") || nameOrPath.contains("\\")) {
-      return load(Path.of(nameOrPath));
+    Path file;
+    try {
+      if (nameOrPath.endsWith(".toml") || nameOrPath.contains("/") || nameOrPath.contains("\\")) {
+        return load(Path.of(nameOrPath));
+      }
+      file = repoRoot.resolve(DIRECTORY).resolve(nameOrPath + ".toml");
+    } catch (InvalidPathException e) {
+      throw new PresetException(printable(nameOrPath) + ": is not a preset name or file path ("
+          + printable(e.getReason()) + ")");
     }
-    Path file = repoRoot.resolve(DIRECTORY).resolve(nameOrPath + ".toml");
-    if (!Files.isRegularFile(file)) {
-      throw new PresetException("no preset named '" + printable(nameOrPath) + "' (looked for " + file
-          + "; available: " + String.join(", ", names(repoRoot)) + ")");
+    // Anything there is loaded, so that a directory or a FIFO is reported as what it is.
+    if (!Files.exists(file)) {
+      throw new PresetException("no preset named '" + printable(nameOrPath) + "' (looked for "
+          + SafeText.escaped(file.toString(), 300) + "; available: "
+          + String.join(", ", names(repoRoot)) + ")");
     }
     return load(file);
   }
@@ -175,14 +190,14 @@ public final class Presets {
       if (Settings.byKey(key).isEmpty()) {
         TreeSet<String> known = new TreeSet<>();
         Settings.ALL.forEach(s -> known.add(s.key()));
-        throw new PresetException(file + ": unknown key '" + printable(key) + "'; expected one of "
+        throw new PresetException(at(file) + ": unknown key '" + printable(key) + "'; expected one of "
             + String.join(", ", known));
       }
     }
     String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
     Object model = values.get(Settings.MODEL.key());
     if (model == null) {
-      throw new PresetException(file + ": missing key 'model'; expected the model file path, "
+      throw new PresetException(at(file) + ": missing key 'model'; expected the model file path, "
           + "e.g. model = \"models/folk.cmodel\"");
     }
     Preset p = Preset.defaults(SafeText.name(stem), Path.of(""));
@@ -200,7 +215,7 @@ public final class Presets {
     try {
       return p.with(s, s.bind(v));
     } catch (SettingType.Rejected e) {
-      throw new PresetException(file + ": key '" + s.key() + "' is " + show(v) + "; expected "
+      throw new PresetException(at(file) + ": key '" + s.key() + "' is " + show(v) + "; expected "
           + e.expected());
     }
   }

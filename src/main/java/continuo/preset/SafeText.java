@@ -44,7 +44,8 @@ final class SafeText {
 
   private static boolean pairedAt(String s, int i) {
     char c = s.charAt(i);
-    return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+    return Character.isHighSurrogate(c)
+        ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
         : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 }

@@ -46,7 +46,7 @@ public final class Setting<T> {
     return type;
   }
 
-  /** The value when the key is absent; null when the preset must give it or it comes from elsewhere. */
+  /** The value when the key is absent; null when a preset must give it or it is derived. */
   public T defaultValue() {
     return defaultValue;
   }

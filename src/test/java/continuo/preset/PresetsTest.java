@@ -258,6 +258,22 @@ class PresetsTest {
     assertTrue(m.startsWith("no preset named 'a\\nb'"), m);
   }
 
+  @Test
+  void aFileNameWithANewlineIsEscapedInTheMessage() throws IOException {
+    Path f = write("a\nb.toml", "model = 3\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertEquals(dir + "/a\\nb.toml: key 'model' is 3; expected a model file path", m);
+    m = assertThrows(PresetException.class, () -> Presets.find(dir, "x\u0000y")).getMessage();
+    assertTrue(m.startsWith("x\\u0000y: is not a preset name or file path"), m);
+  }
+
+  @Test
+  void aDirectoryNamedLikeAPresetIsReportedAsADirectory() throws IOException {
+    Files.createDirectories(dir.resolve("presets/jazz.toml"));
+    String m = assertThrows(PresetException.class, () -> Presets.find(dir, "jazz")).getMessage();
+    assertTrue(m.endsWith("jazz.toml: is a directory; expected a TOML preset file"), m);
+  }
+
   private Path write(String name, String text) throws IOException {
     Path f = dir.resolve(name);
     Files.writeString(f, text);
