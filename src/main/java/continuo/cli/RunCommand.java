@@ -12,7 +12,6 @@ import continuo.midi.MidiProviders;
 import continuo.midi.MidiBackendException;
 import continuo.midi.MidiSettings;
 import continuo.model.ModelFormatException;
-import continuo.preset.Mode;
 import continuo.preset.Preset;
 import continuo.preset.PresetException;
 import continuo.preset.Presets;
@@ -31,11 +30,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    modelTransformer = PresetOptions.class,
     description = {
       "Listens on MIDI, feeds every note into the model as it is played, and answers in time.",
       "Stops on Ctrl-C or SIGTERM after turning off every note it played."
     })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
+
+  /** --temperature, --gap-ms and the other preset overrides; declared in preset.Settings. */
+  private final PresetOptions.Overrides overrides = new PresetOptions.Overrides();
 
   @Option(names = "--preset", paramLabel = "NAME|FILE",
       description = "Preset name (presets/NAME.toml) or .toml file. Default: folk, unless --model.")
@@ -64,31 +67,6 @@ final class RunCommand implements Callable<Integer> {
       description = "Client name other programs see (JACK: NAME:midi_in, NAME:midi_out; "
           + "default: ${DEFAULT-VALUE}).")
   String name;
-
-  @Option(names = "--mode", paramLabel = "duet|call-response",
-      description = "Turn taking; overrides the preset.")
-  String mode;
-
-  @Option(names = "--temperature", description = "Sampling temperature 0.0..4.0; overrides the "
-      + "preset (the preset's temperature CC still changes it live).")
-  Double temperature;
-
-  @Option(names = "--gap-ms", description = "Pause (ms) before continuo answers; overrides the "
-      + "preset's response_gap_ms.")
-  Integer gapMs;
-
-  @Option(names = "--latency-ms", description = "Latency offset (ms) added to every output note; "
-      + "overrides the preset.")
-  Integer latencyMs;
-
-  @Option(names = "--thru", negatable = true, description = "Echo the player's notes to the output.")
-  Boolean thru;
-
-  @Option(names = "--in-channel", paramLabel = "1..16|omni", description = "Channel to listen on.")
-  String inChannel;
-
-  @Option(names = "--out-channel", paramLabel = "1..16", description = "Channel to play on.")
-  Integer outChannel;
 
   @Option(names = "--record", paramLabel = "FILE.mid",
       description = "Save the jam (player and continuo on separate tracks) when it ends.")
@@ -261,34 +239,7 @@ final class RunCommand implements Callable<Integer> {
     if (model != null) {
       p = p.withModel(model.toAbsolutePath());
     }
-    if (mode != null) {
-      Mode m = Mode.ofKey(mode);
-      if (m == null) {
-        throw new UserError("--mode is '" + mode + "'; expected duet or call-response");
-      }
-      p = p.withMode(m);
-    }
-    if (temperature != null) {
-      if (!(temperature >= 0 && temperature <= 4)) {
-        throw new UserError("--temperature is " + temperature + "; expected 0.0 to 4.0");
-      }
-      p = p.withTemperature(temperature);
-    }
-    int inCh = p.inputChannel();
-    if (inChannel != null) {
-      inCh = inChannel.equals("omni") ? Preset.OMNI : channel("--in-channel", inChannel);
-    }
-    int outCh = outChannel == null ? p.outputChannel()
-        : channel("--out-channel", String.valueOf(outChannel));
-    p = p.withChannels(inCh, outCh);
-    if (gapMs != null && (gapMs < 0 || gapMs > 10_000)) {
-      throw new UserError("--gap-ms is " + gapMs + "; expected 0 to 10000");
-    }
-    if (latencyMs != null && (latencyMs < -500 || latencyMs > 500)) {
-      throw new UserError("--latency-ms is " + latencyMs + "; expected -500 to 500");
-    }
-    p = p.withTiming(gapMs == null ? p.responseGapMs() : gapMs,
-        latencyMs == null ? p.latencyOffsetMs() : latencyMs, thru == null ? p.thru() : thru);
+    p = overrides.applyTo(p);
     if (!backend.equals("auto") && !backend.equals("jack") && !backend.equals("javasound")) {
       throw new UserError("--backend is '" + backend + "'; expected auto, jack or javasound");
     }
@@ -320,16 +271,8 @@ final class RunCommand implements Callable<Integer> {
         seed == null ? System.nanoTime() : seed, realtime, learnTarget);
   }
 
-  private static int channel(String option, String value) {
-    try {
-      int c = Integer.parseInt(value);
-      if (c >= 1 && c <= 16) {
-        return c;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message below
-    }
-    throw new UserError(option + " is '" + value + "'; expected a MIDI channel 1 to 16"
-        + (option.equals("--in-channel") ? " or omni" : ""));
+  @Override
+  public PresetOptions.Overrides presetOverrides() {
+    return overrides;
   }
 }

@@ -32,9 +32,18 @@ final class Subcommands {
     Map<String, Supplier<Object>> all = all();
     Supplier<Object> named = first == null ? null : all.get(first);
     if (named != null) {
-      cli.addSubcommand(first, named.get());
+      cli.addSubcommand(first, commandLine(named.get()));
       return;
     }
-    all.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    all.forEach((name, command) -> cli.addSubcommand(name, commandLine(command.get())));
+  }
+
+  /**
+   * The command's own CommandLine: picocli applies a command's model transformer (run's options
+   * made from the preset settings) only when the CommandLine is built for it, not when an object
+   * is added as a subcommand.
+   */
+  private static CommandLine commandLine(Object command) {
+    return new CommandLine(command);
   }
 }

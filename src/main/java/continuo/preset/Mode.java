@@ -18,16 +18,6 @@ public enum Mode {
     return key;
   }
 
-  /** The mode spelled {@code key}, or null when there is none. */
-  public static Mode ofKey(String key) {
-    for (Mode m : values()) {
-      if (m.key.equals(key)) {
-        return m;
-      }
-    }
-    return null;
-  }
-
   @Override
   public String toString() {
     return key;

@@ -1,10 +1,13 @@
 package continuo.preset;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,26 +29,18 @@ public final class Presets {
   /** The directory presets are looked up in, under the repo root. */
   public static final String DIRECTORY = "presets";
 
-  private static final Set<String> KEYS = Set.of(
-      "name", "model", "temperature", "top_p", "temperature_cc", "program", "input_channel",
-      "output_channel", "mode", "response_gap_ms", "response_length_ms", "end_of_phrase_cc",
-      "lookahead_ms", "max_polyphony", "max_note_length_ms", "latency_offset_ms", "drop_late_ms",
-      "thru", "panic_cc", "preset_cc");
+  /** The most a preset file may hold; the shipped ones are about 2 KB. */
+  static final int MAX_BYTES = 1 << 20;
 
   /** Reads and validates one preset file. */
   public static Preset load(Path file) throws PresetException {
+    String text = read(file);
     TomlParseResult toml;
     try {
-      if (Files.size(file) > 1 << 20) {
-        throw new PresetException(file + ": is larger than 1 MiB; expected a small TOML preset");
-      }
-      toml = Toml.parse(file);
-    } catch (NoSuchFileException e) {
-      throw new PresetException(file + ": no such preset file", e);
-    } catch (IOException e) {
-      throw new PresetException(file + ": cannot be read (" + printable(e.getMessage()) + ")", e);
+      toml = Toml.parse(text);
     } catch (RuntimeException e) {
-      throw new PresetException(file + ": is not valid TOML (" + printable(e.getMessage()) + ")", e);
+      throw new PresetException(at(file) + ": is not valid TOML (" + printable(e.getMessage())
+          + ")", e);
     } catch (StackOverflowError e) {
       throw tooDeep(file);
     } catch (AssertionError e) {
@@ -53,13 +48,13 @@ public final class Presets {
       // (tests, java -ea) a short escape throws AssertionError instead of a parse error.
       boolean escape = e.getStackTrace().length > 0
           && e.getStackTrace()[0].getClassName().equals("org.tomlj.QuotedStringVisitor");
-      throw new PresetException(file + ": is not valid TOML: " + (escape
+      throw new PresetException(at(file) + ": is not valid TOML: " + (escape
           ? "invalid unicode escape sequence (\\u takes 4 hex digits, \\U takes 8)"
           : "the TOML parser gave up on it"));
     }
     if (toml.hasErrors()) {
       TomlParseError first = toml.errors().get(0);
-      throw new PresetException(file + ": is not valid TOML: line " + first.position().line()
+      throw new PresetException(at(file) + ": is not valid TOML: line " + first.position().line()
           + ": " + printable(first.getMessage()));
     }
     Map<String, Object> values;
@@ -72,11 +67,52 @@ public final class Presets {
   }
 
   /**
+   * The text of {@code file}, refusing at once what is not a regular file (a FIFO would block the
+   * reader until someone writes to it, a device such as /dev/zero never ends) and reading at most
+   * {@link #MAX_BYTES} + 1 bytes whatever size the file claims, so a preset cannot cost more.
+   */
+  static String read(Path file) throws PresetException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new PresetException(at(file) + ": no such preset file", e);
+    } catch (IOException e) {
+      throw new PresetException(at(file) + ": cannot be read (" + printable(e.getMessage()) + ")", e);
+    }
+    if (a.isDirectory()) {
+      throw new PresetException(at(file) + ": is a directory; expected a TOML preset file");
+    }
+    if (!a.isRegularFile()) {
+      throw new PresetException(at(file) + ": is not a regular file (a device, FIFO or socket);"
+          + " expected a TOML preset file");
+    }
+    if (a.size() > MAX_BYTES) {
+      throw tooLarge(file);
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (IOException e) {
+      throw new PresetException(at(file) + ": cannot be read (" + printable(e.getMessage()) + ")", e);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw tooLarge(file);
+    }
+    // As the TOML parser reads a file: UTF-8, a malformed byte read as U+FFFD.
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static PresetException tooLarge(Path file) {
+    return new PresetException(at(file) + ": is larger than 1 MiB; expected a small TOML preset");
+  }
+
+  /**
    * The TOML parser and its conversion to maps recurse once per nesting level; a preset has no
    * nesting at all, so a file nesting thousands deep is refused rather than crashing the loader.
    */
   private static PresetException tooDeep(Path file) {
-    return new PresetException(file + ": nests arrays or tables too deeply; expected a flat list of"
+    return new PresetException(at(file) + ": nests arrays or tables too deeply; expected a flat list of"
         + " key = value lines");
   }
 
@@ -85,26 +121,12 @@ public final class Presets {
    * them) and cut to 60 characters, so a bad value never spreads an error over many lines.
    */
   static String printable(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      if (b.length() >= 60) {
-        return b.append("...").toString();
-      }
-      char c = s.charAt(i);
-      if (c == '\n') {
-        b.append("\\n");
-      } else if (c == '\t') {
-        b.append("\\t");
-      } else if (Character.isISOControl(c)) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return SafeText.escaped(s, 60);
+  }
+
+  /** {@code file} for the start of a message, escaped: a file name may hold a newline too. */
+  static String at(Path file) {
+    return SafeText.escaped(file.toString(), 1000);
   }
 
   /**
@@ -112,13 +134,21 @@ public final class Presets {
    * directory), or a bare name looked up as {@code presets/NAME.toml} under {@code repoRoot}.
    */
   public static Preset find(Path repoRoot, String nameOrPath) throws PresetException {
-    if (nameOrPath.endsWith(".toml") || nameOrPath.contains("/") || nameOrPath.contains("\\")) {
-      return load(Path.of(nameOrPath));
+    Path file;
+    try {
+      if (nameOrPath.endsWith(".toml") || nameOrPath.contains("/") || nameOrPath.contains("\\")) {
+        return load(Path.of(nameOrPath));
+      }
+      file = repoRoot.resolve(DIRECTORY).resolve(nameOrPath + ".toml");
+    } catch (InvalidPathException e) {
+      throw new PresetException(printable(nameOrPath) + ": is not a preset name or file path ("
+          + printable(e.getReason()) + ")");
     }
-    Path file = repoRoot.resolve(DIRECTORY).resolve(nameOrPath + ".toml");
-    if (!Files.isRegularFile(file)) {
-      throw new PresetException("no preset named '" + nameOrPath + "' (looked for " + file
-          + "; available: " + String.join(", ", names(repoRoot)) + ")");
+    // Anything there is loaded, so that a directory or a FIFO is reported as what it is.
+    if (!Files.exists(file)) {
+      throw new PresetException("no preset named '" + printable(nameOrPath) + "' (looked for "
+          + SafeText.escaped(file.toString(), 300) + "; available: "
+          + String.join(", ", names(repoRoot)) + ")");
     }
     return load(file);
   }
@@ -157,159 +187,49 @@ public final class Presets {
   private static Preset parse(Path file, Set<String> keys, Map<String, Object> values)
       throws PresetException {
     for (String key : keys) {
-      if (!KEYS.contains(key)) {
-        throw new PresetException(file + ": unknown key '" + printable(key) + "'; expected one of "
-            + String.join(", ", new TreeSet<>(KEYS)));
+      if (Settings.byKey(key).isEmpty()) {
+        TreeSet<String> known = new TreeSet<>();
+        Settings.ALL.forEach(s -> known.add(s.key()));
+        throw new PresetException(at(file) + ": unknown key '" + printable(key) + "'; expected one of "
+            + String.join(", ", known));
       }
     }
     String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
-    return fromValues(file, stem, values);
-  }
-
-  /** Every key at its default, playing {@code model}: what {@code --model} without a preset gets. */
-  static Preset defaults(String name, Path model) {
-    try {
-      return fromValues(Path.of("(defaults)"), name, Map.of("model", model.toString()));
-    } catch (PresetException e) {
-      throw new IllegalStateException("the preset defaults are invalid", e);
-    }
-  }
-
-  private static Preset fromValues(Path file, String stem, Map<String, Object> v)
-      throws PresetException {
-    Reader r = new Reader(file, v);
-    String name = r.string("name", stem);
-    String model = r.string("model", null);
+    Object model = values.get(Settings.MODEL.key());
     if (model == null) {
-      throw new PresetException(file + ": missing key 'model'; expected the model file path, "
+      throw new PresetException(at(file) + ": missing key 'model'; expected the model file path, "
           + "e.g. model = \"models/folk.cmodel\"");
     }
-    if (model.isBlank()) {
-      throw new PresetException(file + ": key 'model' is empty; expected a model file path");
+    Preset p = Preset.defaults(SafeText.name(stem), Path.of(""));
+    for (Setting<?> s : Settings.ALL) {
+      Object v = values.get(s.key());
+      if (v != null) {
+        p = bind(file, p, s, v);
+      }
     }
-    Path modelPath;
-    try {
-      modelPath = Path.of(model);
-    } catch (InvalidPathException e) {
-      throw new PresetException(file + ": key 'model' is \"" + printable(model)
-          + "\"; expected a model file path (" + printable(e.getReason()) + ")");
-    }
-    String modeKey = r.string("mode", "duet");
-    Mode mode = Mode.ofKey(modeKey);
-    if (mode == null) {
-      throw new PresetException(file + ": key 'mode' is \"" + printable(modeKey)
-          + "\"; expected \"duet\" or \"call-response\"");
-    }
-    return new Preset(
-        name,
-        modelPath,
-        r.real("temperature", 0.9, 0.0, 4.0),
-        r.real("top_p", 1.0, 0.01, 1.0),
-        r.integer("temperature_cc", -1, 0, 127),
-        r.integer("program", -1, 0, 127),
-        r.channelOrOmni("input_channel"),
-        r.integer("output_channel", 1, 1, 16),
-        mode,
-        r.integer("response_gap_ms", 600, 0, 10_000),
-        r.integer("response_length_ms", 0, 0, 120_000),
-        r.integer("end_of_phrase_cc", -1, 0, 127),
-        r.integer("lookahead_ms", 250, 20, 2_000),
-        r.integer("max_polyphony", 8, 1, 64),
-        r.integer("max_note_length_ms", 4_000, 50, 60_000),
-        r.integer("latency_offset_ms", 0, -500, 500),
-        r.integer("drop_late_ms", 50, 0, 5_000),
-        r.bool("thru", false),
-        r.integer("panic_cc", -1, 0, 127),
-        r.integer("preset_cc", -1, 0, 127));
+    return p;
   }
 
-  /** Typed, range-checked access to the top-level values of one file. */
-  private record Reader(Path file, Map<String, Object> values) {
-    String string(String key, String dflt) throws PresetException {
-      Object o = values.get(key);
-      if (o == null) {
-        return dflt;
-      }
-      if (!(o instanceof String s)) {
-        throw wrong(key, o, "a string in double quotes");
-      }
-      return s;
+  private static <T> Preset bind(Path file, Preset p, Setting<T> s, Object v)
+      throws PresetException {
+    try {
+      return p.with(s, s.bind(v));
+    } catch (SettingType.Rejected e) {
+      throw new PresetException(at(file) + ": key '" + s.key() + "' is " + show(v) + "; expected "
+          + e.expected());
     }
+  }
 
-    double real(String key, double dflt, double min, double max) throws PresetException {
-      Object o = values.get(key);
-      if (o == null) {
-        return dflt;
-      }
-      double d;
-      if (o instanceof Double x) {
-        d = x;
-      } else if (o instanceof Long x) {
-        d = x;
-      } else {
-        throw wrong(key, o, "a number from " + min + " to " + max);
-      }
-      if (!(d >= min && d <= max)) {
-        throw new PresetException(file + ": key '" + key + "' is " + d + "; expected a number from "
-            + min + " to " + max);
-      }
-      return d;
+  private static String show(Object o) {
+    if (o instanceof String s) {
+      return "\"" + printable(s) + "\"";
     }
-
-    int integer(String key, int dflt, int min, int max) throws PresetException {
-      Object o = values.get(key);
-      if (o == null) {
-        return dflt;
-      }
-      if (!(o instanceof Long x)) {
-        throw wrong(key, o, "a whole number from " + min + " to " + max);
-      }
-      if (x < min || x > max) {
-        throw new PresetException(file + ": key '" + key + "' is " + x
-            + "; expected a whole number from " + min + " to " + max);
-      }
-      return (int) (long) x;
+    if (o instanceof Map<?, ?> || o instanceof org.tomlj.TomlTable) {
+      return "a table";
     }
-
-    int channelOrOmni(String key) throws PresetException {
-      Object o = values.get(key);
-      if (o == null || "omni".equals(o)) {
-        return Preset.OMNI;
-      }
-      if (o instanceof Long x && x >= 1 && x <= 16) {
-        return (int) (long) x;
-      }
-      throw new PresetException(file + ": key '" + key + "' is " + show(o)
-          + "; expected a MIDI channel from 1 to 16 or \"omni\"");
+    if (o instanceof List<?> || o instanceof org.tomlj.TomlArray) {
+      return o instanceof List<?> l && l.size() <= 4 ? printable(String.valueOf(l)) : "a list";
     }
-
-    boolean bool(String key, boolean dflt) throws PresetException {
-      Object o = values.get(key);
-      if (o == null) {
-        return dflt;
-      }
-      if (!(o instanceof Boolean b)) {
-        throw wrong(key, o, "true or false");
-      }
-      return b;
-    }
-
-    private PresetException wrong(String key, Object o, String expected) {
-      return new PresetException(file + ": key '" + key + "' is " + show(o) + "; expected "
-          + expected);
-    }
-
-    private static String show(Object o) {
-      if (o instanceof String s) {
-        return "\"" + printable(s) + "\"";
-      }
-      if (o instanceof Map<?, ?> || o instanceof org.tomlj.TomlTable) {
-        return "a table";
-      }
-      if (o instanceof List<?> || o instanceof org.tomlj.TomlArray) {
-        return "a list";
-      }
-      return String.valueOf(o);
-    }
+    return printable(String.valueOf(o));
   }
 }

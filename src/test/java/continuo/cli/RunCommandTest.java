@@ -3,6 +3,8 @@ package continuo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import continuo.preset.Setting;
+import continuo.preset.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -80,6 +82,59 @@ class RunCommandTest {
     assertEquals(4, c.preset().outputChannel());
     assertTrue(c.preset().thru());
     assertEquals("jam", c.midi().clientName());
+  }
+
+  @Test
+  void everyPresetOverrideOptionChecksTheSettingsRangeInOneLine() {
+    for (Setting<?> s : Settings.ALL) {
+      if (s.option().isEmpty() || s.defaultValue() instanceof Boolean) {
+        continue;
+      }
+      String option = s.option().get();
+      assertEquals(2, run("run", "--model", "m.cmodel", option, "99999"), option);
+      assertEquals("run: " + option + " is '99999'; expected " + s.type().expected(), err.strip());
+    }
+  }
+
+  @Test
+  void theOverrideOptionsAreInTheHelpWithTheirRanges() {
+    CommandLine cli = Main.newCommandLine("run");
+    var spec = cli.getSubcommands().get("run").getCommandSpec();
+    for (Setting<?> s : Settings.ALL) {
+      s.option().ifPresent(o -> {
+        var option = spec.findOption(o);
+        assertTrue(option != null, o);
+        String help = String.join(" ", option.description());
+        assertTrue(help.contains(s.key()), help);
+      });
+    }
+    assertTrue(String.join(" ", spec.findOption("--gap-ms").description()).contains("0..10000"));
+  }
+
+  @Test
+  void aNegatedFlagAndOmniOverrideThePreset() throws Exception {
+    Path p = dir.resolve("thru.toml");
+    Files.writeString(p, "model = \"m.cmodel\"\nthru = true\ninput_channel = 5\n");
+    RunCommand cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--preset", p.toString());
+    assertTrue(cmd.config().preset().thru());
+    assertEquals(5, cmd.config().preset().inputChannel());
+    cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--preset", p.toString(), "--no-thru", "--in-channel", "omni",
+        "--latency-ms", "-40");
+    assertTrue(!cmd.config().preset().thru());
+    assertEquals(0, cmd.config().preset().inputChannel());
+    assertEquals(-40, cmd.config().preset().latencyOffsetMs());
+  }
+
+  @Test
+  void aSpecialFileAsPresetIsOneClearLine() {
+    assertEquals(2, run("run", "--preset", "/dev/zero"));
+    assertEquals("run: /dev/zero: is not a regular file (a device, FIFO or socket); expected a TOML"
+        + " preset file", err.strip());
+    assertEquals(2, run("run", "--preset", dir.toString() + "/"));
+    assertTrue(err.strip().endsWith(": is a directory; expected a TOML preset file"), err);
+    assertEquals(1, err.strip().lines().count(), err);
   }
 
   @Test

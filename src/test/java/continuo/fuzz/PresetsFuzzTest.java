@@ -12,14 +12,16 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Any file given to the preset loader gives a preset whose every field is in range, or a
- * PresetException naming the file and the problem in one line.
+ * PresetException naming the file and the problem in one line; an accepted preset's name is
+ * safe to print in a log line.
  */
 class PresetsFuzzTest {
   private static final Path DIR = Contract.scratch("continuo-preset-fuzz");
 
   /** The keys and TOML's punctuation, so mutations build plausible presets sooner. */
   @DictionaryEntries({"model", "mode", "temperature", "top_p", "input_channel", "output_channel",
-      "max_polyphony", "thru", "name", "preset_cc", "\"omni\"", "\"duet\"", "\"call-response\"", " = ", "\"",
+      "max_polyphony", "thru", "name", "preset_cc", "panic_cc", "program", "\"off\"", "\\u001b",
+      "\"omni\"", "\"duet\"", "\"call-response\"", " = ", "\"",
       "'''", "\"\"\"", "\\n", "\\u0000", "\\U0010FFFF", "[", "]", "{", "}", "[[", "true",
       "1979-05-27T07:32:00Z", "inf", "nan", "0x7F", "1e400", "9223372036854775808"})
   @FuzzTest(maxDuration = "30s")
@@ -40,5 +42,13 @@ class PresetsFuzzTest {
     assertTrue(p.maxPolyphony() >= 1 && p.maxPolyphony() <= 64, "polyphony " + p.maxPolyphony());
     assertTrue(p.model() != null && !p.model().toString().isBlank(), "model " + p.model());
     assertTrue(p.mode() != null && p.name() != null);
+    // The name goes into every log line: no newline, escape code or direction override.
+    assertTrue(!p.name().isBlank() && p.name().codePoints().noneMatch(c ->
+        Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT),
+        "name " + p.name().replace("\n", "\\n").replace("\u001b", "\\u001b"));
+    for (int cc : new int[] {p.temperatureCc(), p.endOfPhraseCc(), p.panicCc(), p.presetCc(),
+        p.program()}) {
+      assertTrue(cc >= -1 && cc <= 127, "controller or program " + cc);
+    }
   }
 }

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class PresetsTest {
@@ -176,6 +180,98 @@ class PresetsTest {
       assertTrue(m.startsWith(f + ": is not valid TOML: ") && m.toLowerCase().contains("unicode escape"),
           m);
     }
+  }
+
+  @Test
+  void aDirectoryIsRefusedWithOneLine() {
+    String m = assertThrows(PresetException.class, () -> Presets.load(dir)).getMessage();
+    assertEquals(dir + ": is a directory; expected a TOML preset file", m);
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aFifoIsRefusedAtOnceInsteadOfWaitingForAWriter() throws Exception {
+    Path fifo = dir.resolve("fifo.toml");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      mkfifo = null;
+    }
+    assumeTrue(mkfifo != null && mkfifo.waitFor() == 0, "mkfifo is not available here");
+    String m = assertThrows(PresetException.class, () -> Presets.load(fifo)).getMessage();
+    assertEquals(fifo + ": is not a regular file (a device, FIFO or socket); expected a TOML"
+        + " preset file", m);
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void anEndlessDeviceIsRefusedInsteadOfFillingTheHeap() {
+    Path zero = Path.of("/dev/zero");
+    assumeTrue(Files.exists(zero), "no /dev/zero here");
+    String m = assertThrows(PresetException.class, () -> Presets.load(zero)).getMessage();
+    assertTrue(m.startsWith("/dev/zero: is not a regular file"), m);
+  }
+
+  @Test
+  void aFileOverOneMebibyteIsRefusedUnread() throws IOException {
+    Path f = write("big.toml", "model = \"m\"\n" + "# comment\n".repeat(120_000));
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertEquals(f + ": is larger than 1 MiB; expected a small TOML preset", m);
+  }
+
+  @Test
+  void aNameWithANewlineIsRefusedSoItCannotForgeALogLine() throws IOException {
+    Path f = write("nl.toml", "model = \"m\"\nname = \"folk\\nts=0 event=fake\"\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertEquals(f + ": key 'name' is \"folk\\nts=0 event=fake\"; expected a name of 1 to 64"
+        + " characters without control characters or escape codes", m);
+  }
+
+  @Test
+  void aNameWithTerminalEscapeCodesOrADirectionOverrideIsRefused() throws IOException {
+    for (String name : new String[] {"\\u001b[31mfolk", "folk\\u202egnp", "folk\\u0085"}) {
+      Path f = write("esc.toml", "model = \"m\"\nname = \"" + name + "\"\n");
+      String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+      assertTrue(m.startsWith(f + ": key 'name' is \"folk") || m.startsWith(f + ": key 'name' is \"\\u001b"), m);
+      assertTrue(m.chars().noneMatch(Character::isISOControl) && m.indexOf('\u202e') < 0, m);
+    }
+  }
+
+  @Test
+  void aNameMadeFromAFileNameHasItsControlCharactersEscaped() throws Exception {
+    Path f = write("a\u001b[31mb.toml", "model = \"m\"\n");
+    assertEquals("a\\u001b[31mb", Presets.load(f).name());
+    assertEquals("x\\ny", Preset.forModel(Path.of("x\ny.cmodel")).name());
+  }
+
+  @Test
+  void aControllerOrProgramMayBeSwitchedOffByName() throws Exception {
+    Preset p = Presets.load(write("off.toml", "model = \"m\"\npanic_cc = \"off\"\nprogram = \"off\"\n"));
+    assertEquals(-1, p.panicCc());
+    assertEquals(-1, p.program());
+  }
+
+  @Test
+  void anUnknownPresetNameIsEchoedOnOneLine() {
+    String m = assertThrows(PresetException.class, () -> Presets.find(REPO, "a\nb")).getMessage();
+    assertTrue(m.startsWith("no preset named 'a\\nb'"), m);
+  }
+
+  @Test
+  void aFileNameWithANewlineIsEscapedInTheMessage() throws IOException {
+    Path f = write("a\nb.toml", "model = 3\n");
+    String m = assertThrows(PresetException.class, () -> Presets.load(f)).getMessage();
+    assertEquals(dir + "/a\\nb.toml: key 'model' is 3; expected a model file path", m);
+    m = assertThrows(PresetException.class, () -> Presets.find(dir, "x\u0000y")).getMessage();
+    assertTrue(m.startsWith("x\\u0000y: is not a preset name or file path"), m);
+  }
+
+  @Test
+  void aDirectoryNamedLikeAPresetIsReportedAsADirectory() throws IOException {
+    Files.createDirectories(dir.resolve("presets/jazz.toml"));
+    String m = assertThrows(PresetException.class, () -> Presets.find(dir, "jazz")).getMessage();
+    assertTrue(m.endsWith("jazz.toml: is a directory; expected a TOML preset file"), m);
   }
 
   private Path write(String name, String text) throws IOException {

@@ -1,0 +1,126 @@
+package continuo.preset;
+
+import static continuo.preset.SettingTypes.OFF;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every preset setting, each declared once: key, type and range, default, documentation and the
+ * {@code run} option that overrides it. Preset files, command-line overrides, validation, error
+ * messages and {@code docs/presets.md} all follow this table; a new setting is one declaration
+ * here plus its use. Immutable; any thread.
+ */
+public final class Settings {
+  private Settings() {}
+
+  private static final List<Setting<?>> TABLE = new ArrayList<>();
+
+  public static final Setting<String> NAME = key("name", SettingTypes.displayName(64))
+      .documentedDefault("file name").doc("display name, shown in every log line");
+  public static final Setting<Path> MODEL = key("model", SettingTypes.path("model file"))
+      .documentedDefault("required").doc("model file, relative to the repo root");
+  public static final Setting<Double> TEMPERATURE = key("temperature", SettingTypes.real(0.0, 4.0))
+      .byDefault(0.9).option("--temperature", "T").doc("sampling temperature");
+  public static final Setting<Double> TOP_P = key("top_p", SettingTypes.real(0.01, 1.0))
+      .byDefault(1.0).doc("nucleus sampling mass (1 = off)");
+  public static final Setting<Integer> TEMPERATURE_CC = key("temperature_cc",
+      SettingTypes.controller()).byDefault(OFF)
+      .doc("controller that sets the temperature live (0.1..2.0)");
+  public static final Setting<Integer> PROGRAM = key("program", SettingTypes.program())
+      .byDefault(OFF).doc("Program Change that selects this preset");
+  public static final Setting<Integer> INPUT_CHANNEL = key("input_channel",
+      SettingTypes.channelOrOmni()).byDefault(Preset.OMNI).option("--in-channel", "1..16|omni")
+      .doc("channel continuo listens on");
+  public static final Setting<Integer> OUTPUT_CHANNEL = key("output_channel",
+      SettingTypes.channel()).byDefault(1).option("--out-channel", "1..16")
+      .doc("channel continuo plays on");
+  public static final Setting<Mode> MODE = key("mode", SettingTypes.choice(Mode.class, Mode::key))
+      .byDefault(Mode.DUET).option("--mode", "duet|call-response").doc("turn taking");
+  public static final Setting<Integer> RESPONSE_GAP_MS = key("response_gap_ms",
+      SettingTypes.whole(0, 10_000)).byDefault(600).option("--gap-ms", "MS")
+      .doc("pause that starts the answer (duet) or ends the call");
+  public static final Setting<Integer> RESPONSE_LENGTH_MS = key("response_length_ms",
+      SettingTypes.whole(0, 120_000)).byDefault(0)
+      .doc("call-response answer length (0 = as long as the call)");
+  public static final Setting<Integer> END_OF_PHRASE_CC = key("end_of_phrase_cc",
+      SettingTypes.controller()).byDefault(OFF).doc("controller that ends the call at once");
+  public static final Setting<Integer> LOOKAHEAD_MS = key("lookahead_ms",
+      SettingTypes.whole(20, 2_000)).byDefault(250)
+      .doc("how far ahead of the clock continuo generates");
+  public static final Setting<Integer> MAX_POLYPHONY = key("max_polyphony",
+      SettingTypes.whole(1, 64)).byDefault(8).doc("most notes continuo sounds at once");
+  public static final Setting<Integer> MAX_NOTE_LENGTH_MS = key("max_note_length_ms",
+      SettingTypes.whole(50, 60_000)).byDefault(4_000).doc("no continuo note sounds longer");
+  public static final Setting<Integer> LATENCY_OFFSET_MS = key("latency_offset_ms",
+      SettingTypes.whole(-500, 500)).byDefault(0).option("--latency-ms", "MS")
+      .doc("added to every output time; negative plays earlier to hide a slow synth");
+  public static final Setting<Integer> DROP_LATE_MS = key("drop_late_ms",
+      SettingTypes.whole(0, 5_000)).byDefault(50)
+      .doc("a note that would start later than this is dropped, not played late");
+  public static final Setting<Boolean> THRU = key("thru", SettingTypes.bool()).byDefault(false)
+      .option("--thru", null).doc("echo the player's notes to the output");
+  public static final Setting<Integer> PANIC_CC = key("panic_cc", SettingTypes.controller())
+      .byDefault(OFF).doc("controller that silences continuo (CC 123 and 120 always do)");
+  public static final Setting<Integer> PRESET_CC = key("preset_cc", SettingTypes.controller())
+      .byDefault(OFF).doc("knob that selects a preset: its range is split evenly among all "
+          + "presets in name order");
+
+  /** Every setting, in the order of the documentation. */
+  public static final List<Setting<?>> ALL = Collections.unmodifiableList(TABLE);
+
+  /** The setting with preset-file key {@code key}, if there is one. */
+  public static Optional<Setting<?>> byKey(String key) {
+    for (Setting<?> s : TABLE) {
+      if (s.key().equals(key)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static <T> Declaration<T> key(String key, SettingType<T> type) {
+    return new Declaration<>(key, type);
+  }
+
+  /** One declaration being written; {@link #doc} ends it and adds the setting to the table. */
+  private static final class Declaration<T> {
+    private final String key;
+    private final SettingType<T> type;
+    private T defaultValue;
+    private String defaultDoc;
+    private String option;
+    private String optionLabel;
+
+    Declaration(String key, SettingType<T> type) {
+      this.key = key;
+      this.type = type;
+    }
+
+    Declaration<T> byDefault(T value) {
+      this.defaultValue = value;
+      return this;
+    }
+
+    Declaration<T> documentedDefault(String text) {
+      this.defaultDoc = text;
+      return this;
+    }
+
+    Declaration<T> option(String name, String label) {
+      this.option = name;
+      this.optionLabel = label;
+      return this;
+    }
+
+    Setting<T> doc(String doc) {
+      Setting<T> s = new Setting<>(TABLE.size(), key, type, defaultValue, defaultDoc, doc, option,
+          optionLabel);
+      TABLE.add(s);
+      return s;
+    }
+  }
+}
