@@ -1,6 +1,8 @@
-package continuo.model;
+package continuo.bench;
 
 import com.sun.management.ThreadMXBean;
+import continuo.model.LstmState;
+import continuo.model.LstmStepper;
 import continuo.sample.Sampler;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
