@@ -84,5 +84,7 @@ class MidiInputBoundsTest {
     Cli r = Cli.run("run", "--model", model.toString(), "--backend", "javasound", "--in",
         "file:" + empty, "--seconds", "1");
     assertOneClearLine(r, "run", empty, "not a Standard MIDI File (no MThd header)");
+    r = Cli.run("run", "--model", model.toString(), "--in", "file:" + bomb, "--seconds", "1");
+    assertOneClearLine(r, "run", bomb, "its events span");
   }
 }
