@@ -1,5 +1,7 @@
 package continuo.bench;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * How long this machine keeps a runnable thread from running: one thread does nothing but read the
  * clock, never blocking and allocating nothing, and every gap between two consecutive reads longer
@@ -13,8 +15,6 @@ public final class HiccupBenchmark {
   /** Gaps shorter than this are the loop itself and are not recorded. */
   static final long RECORD_NANOS = 20_000;
 
-  private static final int MAX_RECORDED = 1 << 20;
-
   /**
    * The recorded stalls (at least {@link #RECORD_NANOS} each), how many clock reads there were and
    * how long the thread ran, in seconds.
@@ -22,20 +22,13 @@ public final class HiccupBenchmark {
   public record Result(Latencies stalls, long reads, double seconds) {
     /** Stalls of at least {@code micros}. */
     public long countAtLeast(double micros) {
-      long n = 0;
-      for (long s : stalls.sortedNanos()) {
-        if (s >= micros * 1000) {
-          n++;
-        }
-      }
-      return n;
+      return stalls.countAtLeast(micros);
     }
   }
 
   /** Reads the clock for {@code seconds}, the other cores busy if {@code load}. */
   public static Result run(double seconds, boolean load) {
-    long[] gaps = new long[MAX_RECORDED];
-    int recorded = 0;
+    Histogram gaps = Latencies.newHistogram();
     long reads = 0;
     try (CpuLoad busy = load ? CpuLoad.onOtherCores() : CpuLoad.none()) {
       long start = System.nanoTime();
@@ -44,13 +37,13 @@ public final class HiccupBenchmark {
       while (last < end) {
         long now = System.nanoTime();
         long gap = now - last;
-        if (gap >= RECORD_NANOS && recorded < gaps.length) {
-          gaps[recorded++] = gap;
+        if (gap >= RECORD_NANOS) {
+          Latencies.record(gaps, gap); // allocation free: the histogram's range is fixed
         }
         last = now;
         reads++;
       }
-      return new Result(new Latencies(gaps, recorded), reads, (last - start) / 1e9);
+      return new Result(new Latencies(gaps), reads, (last - start) / 1e9);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Draws a latency histogram as a PNG: 50 bins from 0 to the 99.9th percentile (the rest in the last
@@ -27,7 +28,6 @@ public final class HistogramPlot {
 
   public static void write(Path png, String title, Latencies l) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    long[] ns = l.sortedNanos();
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -42,14 +42,15 @@ public final class HistogramPlot {
     int plotW = W - LEFT - RIGHT;
     int plotH = H - TOP - BOTTOM;
     g.drawRect(LEFT, TOP, plotW, plotH);
-    if (ns.length == 0) {
+    if (l.count() == 0) {
       ImageIO.write(img, "png", png.toFile());
       return;
     }
     double top = Math.max(1, l.percentileMicros(0.999) * 1000);
     long[] counts = new long[BINS];
-    for (long v : ns) {
-      counts[(int) Math.min(BINS - 1, v / top * BINS)]++;
+    for (HistogramIterationValue v : l.histogram().recordedValues()) {
+      long ns = l.histogram().medianEquivalentValue(v.getValueIteratedTo());
+      counts[(int) Math.min(BINS - 1, ns / top * BINS)] += v.getCountAtValueIteratedTo();
     }
     long most = 1;
     for (long c : counts) {

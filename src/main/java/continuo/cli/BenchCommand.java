@@ -10,7 +10,7 @@ import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
 import continuo.model.Models;
 import continuo.model.RandomModels;
-import continuo.model.StepBenchmark;
+import continuo.bench.StepBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

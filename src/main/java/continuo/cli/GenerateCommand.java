@@ -5,7 +5,7 @@ import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
 import continuo.encoding.PerformanceEncoding;
-import continuo.midi.WavRenderer;
+import continuo.render.WavRenderer;
 import continuo.model.LstmStepper;
 import continuo.sample.Generator;
 import continuo.sample.NonFiniteLogitsException;

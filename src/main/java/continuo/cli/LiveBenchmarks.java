@@ -6,7 +6,7 @@ import continuo.bench.FloodBenchmark;
 import continuo.bench.HiccupBenchmark;
 import continuo.bench.HistogramPlot;
 import continuo.bench.Latencies;
-import continuo.midi.javasound.SchedulerBenchmark;
+import continuo.bench.SchedulerBenchmark;
 import continuo.model.LstmWeights;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -11,6 +11,7 @@ import continuo.midi.MidiProvider;
 import continuo.midi.MidiProviders;
 import continuo.midi.MidiBackendException;
 import continuo.midi.MidiSettings;
+import continuo.midifile.MidiFileReader;
 import continuo.model.ModelFormatException;
 import continuo.preset.Preset;
 import continuo.preset.PresetException;
@@ -247,8 +248,13 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
     String inPort = in;
     if (in != null && in.startsWith(FileInput.PREFIX)) {
       file = Path.of(in.substring(FileInput.PREFIX.length()));
-      if (!Files.isRegularFile(file)) {
+      if (!Files.exists(file)) {
         throw new UserError(file + ": no such MIDI file (from --in " + in + ")");
+      }
+      try {
+        MidiFileReader.read(file); // bounded; a bad file is refused before any device opens
+      } catch (IOException e) {
+        throw new UserError(e.getMessage(), e);
       }
       inPort = null;
     }

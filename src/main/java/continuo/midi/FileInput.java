@@ -1,23 +1,23 @@
 package continuo.midi;
 
+import continuo.midifile.MidiFileReader;
+import continuo.midifile.TimedMessages;
 import continuo.schedule.PreciseWait;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sound.midi.InvalidMidiDataException;
-import javax.sound.midi.MetaMessage;
-import javax.sound.midi.MidiEvent;
-import javax.sound.midi.MidiSystem;
-import javax.sound.midi.Sequence;
-import javax.sound.midi.ShortMessage;
-import javax.sound.midi.Track;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 /**
  * {@code --in file:phrase.mid}: plays a Standard MIDI File into the engine in real time, as if a
- * player played it (for demos and tests). The file is read and converted to timed messages at
- * set-up; playback runs on this input's own thread, which is the only producer of its ring.
+ * player played it (for demos and tests). The file is read with {@link MidiFileReader} at set-up
+ * (bounded as the reader bounds every file); playback is a {@link Player} agent on its own
+ * {@link AgentRunner}, which is the only producer of the ring. Set up, started and closed by the
+ * control thread.
  */
 public final class FileInput implements AutoCloseable {
   /** The prefix of {@code --in} that selects a file. */
@@ -28,20 +28,19 @@ public final class FileInput implements AutoCloseable {
   private final MidiEventRing ring;
   private final NanoClock clock;
   private final Path file;
-  private Thread thread;
-  private volatile boolean running = true;
-  private volatile boolean finished;
+  private Player player;
+  private AgentRunner runner;
 
   public FileInput(Path file, MidiEventRing ring, NanoClock clock) throws IOException {
     this.file = file;
     this.ring = ring;
     this.clock = clock;
-    List<long[]> events = read(file);
+    TimedMessages events = MidiFileReader.read(file);
     micros = new long[events.size()];
     messages = new int[events.size()];
     for (int i = 0; i < events.size(); i++) {
-      micros[i] = events.get(i)[0];
-      messages[i] = (int) events.get(i)[1];
+      micros[i] = events.micros(i);
+      messages[i] = events.message(i);
     }
   }
 
@@ -55,38 +54,31 @@ public final class FileInput implements AutoCloseable {
     return micros.length == 0 ? 0 : micros[micros.length - 1];
   }
 
-  /** Starts playing after {@code delayNanos}. */
+  /** Starts playing after {@code delayNanos}, on a daemon thread of its own. */
   public void start(long delayNanos) {
-    thread = new Thread(() -> play(delayNanos), "continuo-file-input");
-    thread.setDaemon(true);
-    thread.start();
+    player = player(delayNanos);
+    runner = new AgentRunner(new UntilDue(player, clock), Throwable::printStackTrace, null,
+        player);
+    AgentRunner.startOnThread(runner, r -> {
+      Thread t = new Thread(r, "continuo-file-input");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The playing agent, starting {@code delayNanos} from now, for a caller's own runner or test. */
+  Player player(long delayNanos) {
+    return new Player(micros, messages, ring, clock, clock.nanoTime() + delayNanos);
   }
 
   public boolean isFinished() {
-    return finished;
-  }
-
-  private void play(long delayNanos) {
-    long start = clock.nanoTime() + delayNanos;
-    for (int i = 0; i < messages.length && running; i++) {
-      long due = start + micros[i] * 1_000;
-      while (running && !PreciseWait.until(clock, due, 10_000_000L)) {
-        // re-check running at least every 10 ms, so close() is prompt
-      }
-      ring.offer(due, messages[i]);
-    }
-    finished = true;
+    return player != null && player.isFinished();
   }
 
   @Override
   public void close() {
-    running = false;
-    if (thread != null) {
-      try {
-        thread.join(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (runner != null) {
+      runner.close();
     }
   }
 
@@ -98,43 +90,94 @@ public final class FileInput implements AutoCloseable {
 
   /** Channel messages of every track in time order, as {micros, packed message}; honours tempo. */
   static List<long[]> read(Path file) throws IOException {
-    Sequence seq;
-    try {
-      seq = MidiSystem.getSequence(file.toFile());
-    } catch (InvalidMidiDataException e) {
-      throw new IOException(file + ": not a Standard MIDI File (" + e.getMessage() + ")", e);
-    } catch (java.io.FileNotFoundException e) {
-      throw new IOException(file + ": no such MIDI file", e);
-    }
-    List<MidiEvent> all = new ArrayList<>();
-    for (Track t : seq.getTracks()) {
-      for (int i = 0; i < t.size(); i++) {
-        all.add(t.get(i));
-      }
-    }
-    all.sort((a, b) -> Long.compare(a.getTick(), b.getTick())); // stable: track order kept
-    List<long[]> out = new ArrayList<>();
-    boolean ppq = seq.getDivisionType() == Sequence.PPQ;
-    double microsPerTick = ppq ? 500_000.0 / seq.getResolution()
-        : 1e6 / (seq.getDivisionType() * seq.getResolution());
-    long lastTick = 0;
-    double now = 0;
-    for (MidiEvent e : all) {
-      now += (e.getTick() - lastTick) * microsPerTick;
-      lastTick = e.getTick();
-      if (e.getMessage() instanceof MetaMessage m && m.getType() == 0x51 && ppq
-          && m.getData().length == 3) {
-        byte[] d = m.getData();
-        int tempo = (d[0] & 0xFF) << 16 | (d[1] & 0xFF) << 8 | (d[2] & 0xFF);
-        if (tempo > 0) {
-          microsPerTick = (double) tempo / seq.getResolution();
-        }
-      } else if (e.getMessage() instanceof ShortMessage s && s.getStatus() >= 0x80
-          && s.getStatus() < 0xF0) {
-        out.add(new long[] {Math.round(now), MidiMessage.pack(s.getStatus(), s.getData1(),
-            s.getData2())});
-      }
+    TimedMessages events = MidiFileReader.read(file);
+    List<long[]> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      out.add(new long[] {events.micros(i), events.message(i)});
     }
     return out;
+  }
+
+  /**
+   * Offers each message to the ring once its time has come, stamped with that time (not the time it
+   * was noticed), so that a late wake-up does not shift the rhythm. Called by one thread.
+   */
+  static final class Player implements Agent {
+    private final long[] micros;
+    private final int[] messages;
+    private final MidiEventRing ring;
+    private final NanoClock clock;
+    private final long startNanos;
+    private int next;
+    private volatile boolean finished;
+
+    Player(long[] micros, int[] messages, MidiEventRing ring, NanoClock clock, long startNanos) {
+      this.micros = micros;
+      this.messages = messages;
+      this.ring = ring;
+      this.clock = clock;
+      this.startNanos = startNanos;
+      finished = messages.length == 0;
+    }
+
+    @Override
+    public int doWork() {
+      long now = clock.nanoTime();
+      int work = 0;
+      while (next < messages.length && dueNanos() <= now) {
+        ring.offer(dueNanos(), messages[next++]);
+        work++;
+      }
+      if (next == messages.length) {
+        finished = true;
+      }
+      return work;
+    }
+
+    /** When the next message is due; {@code Long.MAX_VALUE} once all are played. */
+    long dueNanos() {
+      return next < messages.length ? startNanos + micros[next] * 1_000 : Long.MAX_VALUE;
+    }
+
+    boolean isFinished() {
+      return finished;
+    }
+
+    @Override
+    public String roleName() {
+      return "continuo-file-input";
+    }
+  }
+
+  /**
+   * Idles until the player's next message is due: parks while it is far, spins the last 200 us,
+   * but never longer than 10 ms at a time, so that closing the runner is prompt.
+   */
+  static final class UntilDue implements IdleStrategy {
+    private static final long MAX_WAIT_NANOS = 10_000_000L;
+    private final Player player;
+    private final NanoClock clock;
+
+    UntilDue(Player player, NanoClock clock) {
+      this.player = player;
+      this.clock = clock;
+    }
+
+    @Override
+    public void idle(int workCount) {
+      if (workCount == 0) {
+        idle();
+      }
+    }
+
+    @Override
+    public void idle() {
+      long due = player.dueNanos();
+      PreciseWait.until(clock, due == Long.MAX_VALUE ? clock.nanoTime() + MAX_WAIT_NANOS : due,
+          MAX_WAIT_NANOS);
+    }
+
+    @Override
+    public void reset() {}
   }
 }

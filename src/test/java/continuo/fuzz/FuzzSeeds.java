@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -37,16 +36,8 @@ public final class FuzzSeeds {
         new Note(60, 100, 0, 500_000, 0), new Note(64, 80, 250_000, 750_000, 0),
         new Note(67, 90, 500_000, 1_000_000, 1))));
     Files.write(midi.resolve("seed-format0-running-status-pedal-tempo-sysex.mid"), format0());
-
-    Path stream = dir("MidiStreamDecoderFuzzTest", "anyByteStreamDecodesIntoWholeMessagesOnly");
-    Files.write(stream.resolve("seed-live-stream"), new byte[] {
-        (byte) 0x90, 60, 100, 62, 90, (byte) 0xF8, 64, 80, (byte) 0xB0, 64, 127, (byte) 0xF0, 1, 2,
-        3, (byte) 0xFE, (byte) 0xF7, (byte) 0x80, 60, 0, (byte) 0xC3, 5, (byte) 0xF2, 1, 2,
-        (byte) 0xE0, 0, 64, (byte) 0xFA, 3});
-    Path wellFormed = dir("MidiStreamDecoderFuzzTest", "everyWellFormedStreamDecodesExactly");
-    byte[] random = new byte[2048];
-    new Random(1).nextBytes(random);
-    Files.write(wellFormed.resolve("seed-random"), random);
+    // Not a seed (fuzzing starts from valid files) but a regression input: it once took 1.1 GB.
+    Files.write(midi.resolve("regression-delta-time-bomb.mid"), deltaTimeBomb(300));
 
     Path model = tmp.resolve("tiny.cmodel");
     ModelFile.write(RandomModels.create(1, 1, 1, 7), model);
@@ -99,6 +90,30 @@ public final class FuzzSeeds {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {'M', 'T', 'h', 'd', 0, 0, 0, 6, 0, 0, 0, 1, 0, 96});
     out.writeBytes(new byte[] {'M', 'T', 'r', 'k', 0, 0, 0, (byte) track.length});
+    out.writeBytes(track);
+    return out.toByteArray();
+  }
+
+  /**
+   * A small file whose every event comes 2^28 - 1 ticks after the last, at one tick per quarter
+   * and the slowest tempo (16.8 s per quarter): {@code events} note-ons and -offs in 7 bytes each,
+   * spanning millions of years. Before the reader bounded a file's duration, tokens of one second
+   * for that time made {@code encode} and {@code generate} run out of memory.
+   */
+  public static byte[] deltaTimeBomb(int events) {
+    ByteArrayOutputStream t = new ByteArrayOutputStream();
+    t.writeBytes(new byte[] {0, (byte) 0xFF, 0x51, 3, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+    for (int i = 0; i < events; i++) {
+      t.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F,
+          (byte) (i % 2 == 0 ? 0x90 : 0x80), (byte) (40 + i % 40), 100});
+    }
+    t.writeBytes(new byte[] {0, (byte) 0xFF, 0x2F, 0});
+    byte[] track = t.toByteArray();
+    int n = track.length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {'M', 'T', 'h', 'd', 0, 0, 0, 6, 0, 0, 0, 1, 0, 1});
+    out.writeBytes(new byte[] {'M', 'T', 'r', 'k', (byte) (n >>> 24), (byte) (n >>> 16),
+        (byte) (n >>> 8), (byte) n});
     out.writeBytes(track);
     return out.toByteArray();
   }

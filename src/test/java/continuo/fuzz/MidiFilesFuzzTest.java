@@ -3,15 +3,18 @@ package continuo.fuzz;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
+import continuo.midifile.MidiFileReader;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes given to the Standard MIDI File reader give notes or an IOException naming the file
- * and the problem in one line: never another exception, a hang or a runaway allocation.
+ * and the problem in one line: never another exception, a hang or a runaway allocation. The notes
+ * are encoded as tokens too, whose number the file's length and the reader's duration limit bound.
  */
 class MidiFilesFuzzTest {
   private static final String NAME = "fuzzed.mid";
@@ -32,5 +35,8 @@ class MidiFilesFuzzTest {
     for (Note n : notes) {
       assertTrue(n.channel() != 9, "drums are skipped");
     }
+    int[] tokens = EventEncoder.encode(notes);
+    long bound = 3L * notes.size() + MidiFileReader.MAX_DURATION_MICROS / 1_000_000 + 1;
+    assertTrue(tokens.length <= bound, tokens.length + " tokens from " + bytes.length + " bytes");
   }
 }

@@ -10,11 +10,11 @@ import javax.sound.midi.Transmitter;
  * the devices continuo makes itself: the scheduler benchmark's timing device, and test devices.
  * Subclasses say which ports they have.
  */
-abstract class SimpleMidiDevice implements MidiDevice {
+public abstract class SimpleMidiDevice implements MidiDevice {
   private final Info info;
   private volatile boolean open;
 
-  SimpleMidiDevice(String name, String description) {
+  protected SimpleMidiDevice(String name, String description) {
     this.info = new Info(name, "continuo", description, "1.0") {};
   }
 

@@ -1,9 +1,10 @@
-package continuo.model;
+package continuo.bench;
 
 import com.sun.management.ThreadMXBean;
+import continuo.model.LstmState;
+import continuo.model.LstmStepper;
 import continuo.sample.Sampler;
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 
 /**
  * Measures one stepper the way the live engine drives it: the model is fed its own samples
@@ -70,10 +71,10 @@ public final class StepBenchmark {
       sampleNs[i] = t2 - t1;
     }
     long allocated = Math.max(0, mx.getCurrentThreadAllocatedBytes() - allocBefore - overhead);
-    Arrays.sort(stepNs);
-    Arrays.sort(sampleNs);
-    return new Result(name, steps, percentile(stepNs, 0.50), percentile(stepNs, 0.99),
-        stepNs[steps - 1] / 1000.0, percentile(sampleNs, 0.50), (double) allocated / steps);
+    Latencies step = new Latencies(stepNs, steps);
+    Latencies sample = new Latencies(sampleNs, steps);
+    return new Result(name, steps, step.percentileMicros(0.50), step.percentileMicros(0.99),
+        step.maxMicros(), sample.percentileMicros(0.50), (double) allocated / steps);
   }
 
   /** What reading the counter itself allocates, so that it is not charged to the step. */
@@ -85,11 +86,5 @@ public final class StepBenchmark {
       least = Math.min(least, b - a);
     }
     return least;
-  }
-
-  /** Nearest-rank percentile of sorted nanoseconds, in microseconds. */
-  static double percentile(long[] sortedNs, double q) {
-    int rank = (int) Math.ceil(q * sortedNs.length);
-    return sortedNs[Math.max(0, Math.min(sortedNs.length - 1, rank - 1))] / 1000.0;
   }
 }

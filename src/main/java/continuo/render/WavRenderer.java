@@ -1,4 +1,4 @@
-package continuo.midi;
+package continuo.render;
 
 import com.sun.media.sound.AudioSynthesizer;
 import continuo.encoding.MidiFiles;

@@ -1,10 +1,11 @@
-package continuo.midi.javasound;
+package continuo.bench;
 
-import continuo.bench.CpuLoad;
-import continuo.bench.Latencies;
 import continuo.metrics.Counters;
+import continuo.midi.MidiConnection;
 import continuo.midi.MidiEventRing;
 import continuo.midi.MidiMessage;
+import continuo.midi.javasound.JavaSoundOutputs;
+import continuo.midi.javasound.SimpleMidiDevice;
 import java.util.Random;
 import javax.sound.midi.Receiver;
 import javax.sound.midi.Transmitter;
@@ -33,10 +34,10 @@ public final class SchedulerBenchmark {
     Counters counters = new Counters();
     MidiEventRing output = new MidiEventRing(1024, counters.newCounter("output.dropped"));
     MidiEventRing input = new MidiEventRing(16, counters.newCounter("input.dropped"));
-    JavaSoundConnection c;
+    MidiConnection c;
     try (CpuLoad busy = load ? CpuLoad.onOtherCores() : CpuLoad.none()) {
-      c = new JavaSoundConnection(null, device, input, output, SystemNanoClock.INSTANCE,
-          counters, realtime);
+      c = JavaSoundOutputs.open(device, input, output, SystemNanoClock.INSTANCE, counters,
+          realtime);
       try {
         Random r = new Random(seed);
         long lead = c.outputLeadNanos();

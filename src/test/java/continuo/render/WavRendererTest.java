@@ -1,4 +1,4 @@
-package continuo.midi;
+package continuo.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
