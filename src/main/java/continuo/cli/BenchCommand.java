@@ -156,6 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         list.add(m);
       }
       root.put("candidates", list);
+      root.put("nd4j_blas", Models.nd4jBlas());
       root.put("read_bandwidth_dram_gb_s", Latencies.round(dram / 1e9));
       root.put("floor_dram_us", Latencies.round(stepBytes / dram * 1e6));
       root.put("read_bandwidth_cached_gb_s", Latencies.round(sameSize / 1e9));
@@ -216,6 +217,9 @@ public final class BenchCommand implements Callable<Integer> {
     for (StepBenchmark.Result r : results) {
       out.printf("%-8s %8d %10.1f %10.1f %10.1f %12.1f %12.1f%n", r.stepper(), r.steps(), r.stepP50(),
           r.stepP99(), r.stepMax(), r.sampleP50(), r.allocBytesPerStep());
+    }
+    if (results.stream().anyMatch(r -> r.stepper().equals("nd4j"))) {
+      out.printf("nd4j runs on BLAS: %s%n", Models.nd4jBlas());
     }
     if (dram > 0) {
       out.printf("bandwidth floor: %.1f us at %.1f GB/s (DRAM sweep), %.1f us at %.1f GB/s "

@@ -71,6 +71,11 @@ public final class Models {
     return names;
   }
 
+  /** The BLAS the "nd4j" candidate runs on (vendor and libraries), for benchmark reports. */
+  public static String nd4jBlas() {
+    return Nd4jStepper.blasDescription();
+  }
+
   /** Builds the named implementation ("plain", "vector" or "nd4j"). */
   public static LstmStepper candidate(String name, LstmWeights weights) {
     return switch (name) {

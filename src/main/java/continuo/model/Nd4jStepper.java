@@ -31,6 +31,22 @@ final class Nd4jStepper implements LstmStepper {
   private final float[] outputBias;
   private final float[] g;
 
+  /**
+   * The BLAS ND4J runs on: the vendor it reports and the native BLAS libraries loaded for it, so
+   * that a comparison says what it compared with. Any thread; initialises ND4J.
+   */
+  static String blasDescription() {
+    String vendor = String.valueOf(Nd4j.factory().blas().getBlasVendor());
+    java.util.StringJoiner libs = new java.util.StringJoiner(", ");
+    for (java.util.Map.Entry<String, String> e :
+        org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+      if (e.getKey().toLowerCase(java.util.Locale.ROOT).contains("blas")) {
+        libs.add(e.getValue());
+      }
+    }
+    return vendor + " (" + (libs.length() == 0 ? "no BLAS library loaded" : libs) + ")";
+  }
+
   Nd4jStepper(LstmWeights w) {
     config = w.config();
     hidden = config.hiddenSize();

@@ -9,6 +9,7 @@ import continuo.encoding.MidiFiles;
 import continuo.encoding.PerformanceEncoding;
 import continuo.model.ModelFile;
 import continuo.model.RandomModels;
+import continuo.testkit.Corpora;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EncodeCommandTest {
-  static final Path TUNE = Path.of("../shared/corpora/nottingham/midi/ashover10.mid");
+  static final Path TUNE = Corpora.fixture("nottingham/midi/ashover10.mid");
 
   @TempDir static Path dir;
   static Path model;

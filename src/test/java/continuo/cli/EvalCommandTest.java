@@ -11,6 +11,7 @@ import continuo.encoding.MidiFiles;
 import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
 import continuo.model.RandomModels;
+import continuo.testkit.Corpora;
 import continuo.train.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,15 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EvalCommandTest {
-  static final Path NOTTINGHAM = Path.of("../shared/corpora/nottingham/midi");
+  static final Path NOTTINGHAM = Corpora.NOTTINGHAM;
 
   @TempDir static Path dir;
   static LstmWeights weights;
   static Path model;
-  /** 22 Christmas carols and slip jigs, linked (not copied) from the corpus. */
+  /** 6 Christmas carols and slip jigs, linked (not copied) from the fixtures. */
   static Path tunes;
-  /** 28 Morris tunes: a training corpus for the baselines. */
-  static Path morris;
+  /** 5 tunes from Ashover: a training corpus for the baselines. */
+  static Path ashover;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -40,7 +41,7 @@ class EvalCommandTest {
     model = dir.resolve("random.cmodel");
     ModelFile.write(weights, model);
     tunes = link("tunes", "xmas", "slip");
-    morris = link("morris", "morris");
+    ashover = link("ashover", "ashover");
   }
 
   static Path link(String name, String... prefixes) throws IOException {
@@ -70,7 +71,7 @@ class EvalCommandTest {
   void theJsonReportsTheModelsLikelihoodFromTheZeroStateAndTheBaselines() throws Exception {
     Path a = NOTTINGHAM.resolve("xmas1.mid");
     Path b = NOTTINGHAM.resolve("slip2.mid");
-    JsonNode j = eval(a.toString(), b.toString(), "--baseline-corpus", morris.toString());
+    JsonNode j = eval(a.toString(), b.toString(), "--baseline-corpus", ashover.toString());
     List<String> keys = new ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("files", "events", "nll_per_event", "perplexity", "pitch_kl",
@@ -128,7 +129,7 @@ class EvalCommandTest {
         }
       }
     }
-    assertTrue(validation.size() > 0 && validation.size() < 22, "split " + validation);
+    assertTrue(validation.size() > 0 && validation.size() < 6, "split " + validation);
     JsonNode j = eval("--split", "validation", "--valid-fraction", "0.3", tunes.toString());
     assertEquals(validation.size(), j.get("files").asInt());
     long events = 0;
@@ -146,9 +147,9 @@ class EvalCommandTest {
     Path linked = tunes.resolve("xmas5.mid");
     Path pair = Files.createDirectories(dir.resolve("pair"));
     Files.createSymbolicLink(pair.resolve("a.mid"), NOTTINGHAM.resolve("xmas5.mid").toAbsolutePath());
-    Files.createSymbolicLink(pair.resolve("b.mid"), NOTTINGHAM.resolve("morris1.mid").toAbsolutePath());
+    Files.createSymbolicLink(pair.resolve("b.mid"), NOTTINGHAM.resolve("ashover11.mid").toAbsolutePath());
     Path onlyB = Files.createDirectories(dir.resolve("onlyB"));
-    Files.createSymbolicLink(onlyB.resolve("b.mid"), NOTTINGHAM.resolve("morris1.mid").toAbsolutePath());
+    Files.createSymbolicLink(onlyB.resolve("b.mid"), NOTTINGHAM.resolve("ashover11.mid").toAbsolutePath());
     assertTrue(!Corpus.isValidation(pair.resolve("b.mid").toString(), 0.01),
         "precondition: b.mid is in the training split");
 
@@ -166,7 +167,7 @@ class EvalCommandTest {
 
   @Test
   void withoutJsonItPrintsATable() {
-    Cli r = Cli.run("eval", "--model", model.toString(), "--baseline-corpus", morris.toString(),
+    Cli r = Cli.run("eval", "--model", model.toString(), "--baseline-corpus", ashover.toString(),
         "--", tunes.resolve("xmas1.mid").toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("random.cmodel") && r.out().contains("trigram (Kneser-Ney)")

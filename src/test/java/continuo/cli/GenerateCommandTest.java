@@ -9,6 +9,7 @@ import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
 import continuo.model.ModelFile;
 import continuo.model.RandomModels;
+import continuo.testkit.Corpora;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GenerateCommandTest {
-  static final Path PRIMER = Path.of("../shared/corpora/nottingham/midi/ashover10.mid");
+  static final Path PRIMER = Corpora.fixture("nottingham/midi/ashover10.mid");
 
   @TempDir static Path dir;
   static Path model;

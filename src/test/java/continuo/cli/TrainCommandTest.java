@@ -9,6 +9,7 @@ import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
+import continuo.testkit.Corpora;
 import continuo.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
-  static final Path NOTTINGHAM = Path.of("..", "shared", "corpora", "nottingham", "midi");
+  static final Path NOTTINGHAM = Corpora.NOTTINGHAM;
   @TempDir Path dir;
 
   @Test

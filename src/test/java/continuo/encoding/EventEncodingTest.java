@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import continuo.testkit.Corpora;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 class EventEncodingTest {
-  static final Path CORPORA = Path.of("..", "shared", "corpora");
+  static final Path CORPORA = Corpora.FIXTURES;
   @TempDir Path dir;
 
   @Test
@@ -59,13 +60,10 @@ class EventEncodingTest {
 
   @Test
   void realFilesRoundTripWithinTenMilliseconds() throws Exception {
-    String[] files = {"nottingham/midi/ashover10.mid", "nottingham/midi/jigs_simple_chords_1.mid",
+    String[] files = {"nottingham/midi/ashover10.mid", "nottingham/midi/reelsa-c5.mid",
         "nottingham/midi/waltzes10.mid", "pop909/001.mid", "pop909/101.mid"};
     for (String name : files) {
-      Path file = CORPORA.resolve(name);
-      if (!Files.exists(file)) {
-        continue;
-      }
+      Path file = Corpora.fixture(name);
       List<Note> original = MidiFiles.read(file);
       int[] tokens = EventEncoder.encode(original);
       for (int t : tokens) {
@@ -126,10 +124,28 @@ class EventEncodingTest {
 
   @Test
   void theChoralesReadWithTheirSplits() throws Exception {
-    Map<String, List<List<Note>>> jsb = JsbChorales.read(CORPORA.resolve("jsb/jsb-chorales-16th.json"));
+    Map<String, List<List<Note>>> jsb = JsbChorales.read(Corpora.fixture("jsb/jsb-chorales-16th.json"));
+    assertEquals(3, jsb.get("train").size());
+    assertEquals(2, jsb.get("valid").size());
+    assertChoraleOnTheGrid(jsb.get("train").get(0));
+  }
+
+  @Test
+  @EnabledIfEnvironmentVariable(named = Corpora.ENV, matches = ".+")
+  void everyChoraleOfTheFullDataSetReadsWithItsSplit() throws Exception {
+    Map<String, List<List<Note>>> jsb =
+        JsbChorales.read(Corpora.full().resolve("jsb/jsb-chorales-16th.json"));
     assertEquals(229, jsb.get("train").size());
     assertEquals(76, jsb.get("valid").size());
-    List<Note> first = jsb.get("train").get(0);
+    for (List<List<Note>> split : jsb.values()) {
+      for (List<Note> chorale : split) {
+        assertTrue(EventEncoder.encode(chorale).length > 0);
+      }
+    }
+    assertChoraleOnTheGrid(jsb.get("train").get(0));
+  }
+
+  private static void assertChoraleOnTheGrid(List<Note> first) {
     assertTrue(first.size() > 20);
     for (Note n : first) {
       assertEquals(0, n.startMicros() % JsbChorales.STEP_MICROS);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import continuo.testkit.Corpora;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,18 +19,31 @@ import javax.sound.midi.Sequence;
 import javax.sound.midi.ShortMessage;
 import javax.sound.midi.Track;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 class MidiFilesTest {
-  static final Path CORPORA = Path.of("..", "shared", "corpora");
+  static final Path CORPORA = Corpora.FIXTURES;
   @TempDir Path dir;
 
   @Test
+  void everyFixtureTuneAndSongReads() throws Exception {
+    assertEquals(16, readEveryTuneAndSong(CORPORA));
+  }
+
+  @Test
+  @EnabledIfEnvironmentVariable(named = Corpora.ENV, matches = ".+")
   void everyNottinghamTuneAndEveryPop909SongReads() throws Exception {
+    int files = readEveryTuneAndSong(Corpora.full());
+    assertTrue(files > 1700, files + " files");
+  }
+
+  /** Reads every MIDI file of the Nottingham and POP909 folders under {@code corpora}. */
+  private static int readEveryTuneAndSong(Path corpora) throws IOException {
     int files = 0;
     for (String corpus : new String[] {"nottingham/midi", "pop909"}) {
       List<Path> list;
-      try (Stream<Path> s = Files.list(CORPORA.resolve(corpus))) {
+      try (Stream<Path> s = Files.list(corpora.resolve(corpus))) {
         list = s.filter(p -> p.toString().endsWith(".mid")).sorted().toList();
       }
       for (Path p : list) {
@@ -37,7 +51,7 @@ class MidiFilesTest {
         files++;
       }
     }
-    assertTrue(files > 1700, files + " files");
+    return files;
   }
 
   @Test

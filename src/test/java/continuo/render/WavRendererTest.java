@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
+import continuo.testkit.Corpora;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class WavRendererTest {
 
   @Test
   void aRealTuneRendersToAudibleCdQualityAudioOfItsLength() throws Exception {
-    Path tune = Path.of("..", "shared", "corpora", "nottingham", "midi", "ashover10.mid");
+    Path tune = Corpora.fixture("nottingham/midi/ashover10.mid");
     List<Note> notes = MidiFiles.read(tune);
     long first = notes.get(0).startMicros();
     long last = notes.stream().mapToLong(Note::endMicros).max().orElseThrow();

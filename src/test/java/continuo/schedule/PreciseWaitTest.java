@@ -34,6 +34,8 @@ class PreciseWaitTest {
     });
     mover.start();
     assertTrue(PreciseWait.until(clock, deadline, 1_000_000));
+    // Returning true without waiting would pass the line above; the clock must be there.
+    assertTrue(clock.nanoTime() >= deadline, "returned before the deadline");
     mover.join();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
+import continuo.testkit.Corpora;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
-  static final Path NOTTINGHAM = Path.of("..", "shared", "corpora", "nottingham", "midi");
+  static final Path NOTTINGHAM = Corpora.NOTTINGHAM;
   @TempDir Path dir;
 
   static Corpus tunes(String... names) throws Exception {
