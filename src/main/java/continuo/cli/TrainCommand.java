@@ -1,6 +1,7 @@
 package continuo.cli;
 
 import continuo.train.Corpus;
+import continuo.train.Shards;
 import continuo.train.TrainOptions;
 import continuo.train.Trainer;
 import java.io.IOException;
@@ -32,10 +33,15 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--corpus", required = true, arity = "1..*", paramLabel = "DIR",
+  @Option(names = "--corpus", arity = "1..*", paramLabel = "DIR",
       description = "Directories searched recursively for .mid/.midi files, single MIDI files,"
           + " or a JSB chorale .json file.")
   List<Path> corpus;
+
+  @Option(names = "--shards", paramLabel = "DIR",
+      description = "Train on token shards written by encode --shards instead of --corpus (their"
+          + " split is the one they were written with).")
+  Path shards;
 
   @Option(names = "--out", required = true, paramLabel = "M.cmodel", description = "Model file to write.")
   Path out;
@@ -100,7 +106,8 @@ public final class TrainCommand implements Callable<Integer> {
     check(transpose >= 0 && transpose <= 12, "--transpose must be 0..12, got " + transpose);
     check(validFraction >= 0 && validFraction < 1, "--valid-fraction must be in [0, 1), got " + validFraction);
     check(out.getFileName().toString().endsWith(".cmodel"), "--out must name a .cmodel file, got " + out);
-    for (Path p : corpus) {
+    check((corpus == null) != (shards == null), "give either --corpus or --shards");
+    for (Path p : corpus == null ? List.<Path>of() : corpus) {
       check(Files.exists(p), "--corpus " + p + " does not exist");
     }
     if (resume != null) {
@@ -108,15 +115,31 @@ public final class TrainCommand implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     PrintStream log = System.err;
-    Corpus all = Corpus.load(corpus, log);
-    Corpus train = all.split(false, validFraction);
-    Corpus valid = all.split(true, validFraction);
-    check(!train.pieces().isEmpty(), "--corpus holds no readable music for training");
-    String file = out.getFileName().toString();
+    Corpus train;
+    Corpus valid;
     List<String> names = new ArrayList<>();
-    for (Path p : corpus) {
-      names.add(p.toString());
+    if (shards != null) {
+      Shards.Loaded loaded;
+      try {
+        loaded = Shards.read(shards);
+      } catch (IOException e) {
+        throw new UserError("--shards: " + e.getMessage(), e);
+      }
+      train = loaded.train();
+      valid = loaded.valid();
+      validFraction = loaded.validFraction();
+      names.addAll(loaded.sources());
+    } else {
+      Corpus all = Corpus.load(corpus, log);
+      train = all.split(false, validFraction);
+      valid = all.split(true, validFraction);
+      for (Path p : corpus) {
+        names.add(p.toString());
+      }
     }
+    check(!train.pieces().isEmpty(), (shards != null ? "--shards" : "--corpus")
+        + " holds no readable music for training");
+    String file = out.getFileName().toString();
     TrainOptions options = new TrainOptions(names, out,
         name != null ? name : file.substring(0, file.length() - ".cmodel".length()),
         description, embedding, hidden, layers, seqLen, batch, epochs, lr, dropout, clip,
