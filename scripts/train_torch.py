@@ -224,6 +224,7 @@ def main():
     ap.add_argument("--max-windows", type=int, default=0,
                     help="stop each epoch after this many windows (benchmarks; 0 = all)")
     ap.add_argument("--no-save", action="store_true", help="do not write --out (benchmarks)")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads per process (0 = torch's default)")
     args = ap.parse_args()
     for name, ok in (("--embedding", 1 <= args.embedding <= 4096), ("--hidden", 1 <= args.hidden <= 4096),
                      ("--layers", 1 <= args.layers <= 8), ("--epochs", args.epochs >= 1),
@@ -235,6 +236,8 @@ def main():
     if not args.out.endswith(".cmodel"):
         fail(f"--out must name a .cmodel file, got {args.out}")
 
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     cuda = torch.cuda.is_available()

@@ -69,10 +69,10 @@ public final class Trainer {
     ModelConfig arch = net.config();
     log.printf(Locale.ROOT,
         "training %s: E=%d H=%d L=%d, %,d parameters; %d training pieces (%,d events), %d"
-            + " validation pieces (%,d events); kernels on %d thread(s)%n",
+            + " validation pieces (%,d events); kernels on %d thread(s), BLAS %s%n",
         options.out().getFileName(), arch.embeddingSize(), arch.hiddenSize(), arch.layers(),
         net.parameterCount(), train.pieces().size(), train.events(), valid.pieces().size(),
-        valid.events(), options.threads());
+        valid.events(), options.threads(), blasName());
     long totalSteps = (long) epochWindows(train, 0).count() * options.epochs();
     try (Network closing = net) {
       return run(train, valid, closing, adam, state, totalSteps);
@@ -243,6 +243,16 @@ public final class Trainer {
     return new ModelConfig(options.name(), options.description(), arch.timeShiftMs(),
         arch.timeShiftSteps(), arch.velocityBins(), arch.vocabSize(), arch.embeddingSize(),
         arch.hiddenSize(), arch.layers(), t);
+  }
+
+  /** ND4J's BLAS vendor and its thread count, for the log and benchmarks. */
+  static String blasName() {
+    try {
+      return org.nd4j.linalg.factory.Nd4j.factory().blas().getBlasVendor().name().toLowerCase(Locale.ROOT)
+          + " (" + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads() + " threads)";
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown";
+    }
   }
 
   private static double sum(float[][] a) {
