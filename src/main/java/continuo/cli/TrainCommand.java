@@ -84,13 +84,13 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--transpose", defaultValue = "5", paramLabel = "SEMITONES", description = "Random transposition of each piece by up to this many semitones (default ${DEFAULT-VALUE}; 0 = off).")
   int transpose;
 
-  @Option(names = "--stretch", defaultValue = "0.1", paramLabel = "FRACTION", description = "Random time stretch of each piece by up to this fraction, e.g. 0.1 = +-10%% (default ${DEFAULT-VALUE}; 0 = off).")
+  @Option(names = "--stretch", defaultValue = "0", paramLabel = "FRACTION", description = "Random time stretch of each piece by up to this fraction, e.g. 0.1 = +-10%% (default ${DEFAULT-VALUE} = off).")
   double stretch;
 
   @Option(names = "--schedule", defaultValue = "plateau", paramLabel = "KIND", description = "Learning rate after the warm-up: plateau (halved after an epoch without improvement) or cosine (decays to 5%% of --lr over the run); default ${DEFAULT-VALUE}.")
   String schedule;
 
-  @Option(names = "--warmup", defaultValue = "100", paramLabel = "WINDOWS", description = "Windows of linear learning-rate warm-up (default ${DEFAULT-VALUE}; 0 = off).")
+  @Option(names = "--warmup", defaultValue = "0", paramLabel = "WINDOWS", description = "Windows of linear learning-rate warm-up (default ${DEFAULT-VALUE}; 0 = off).")
   int warmup;
 
   @Option(names = "--threads", paramLabel = "N", description = "Threads for the element-wise kernels (default: every core).")
