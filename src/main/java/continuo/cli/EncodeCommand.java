@@ -6,6 +6,7 @@ import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,20 +18,43 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "encode",
     mixinStandardHelpOptions = true,
-    description = "Print the event tokens of a MIDI file, comma separated, on one line.")
+    description = {"Print the event tokens of a MIDI file, comma separated, on one line;",
+        "or, with --shards OUT --corpus DIR..., write a whole corpus once as token shards for"
+            + " train --shards and scripts/train_torch.py."})
 final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
 
-  @Option(names = "--model", required = true, paramLabel = "M.cmodel",
+  @Option(names = "--model", paramLabel = "M.cmodel",
       description = "The model whose encoding to use.")
   Path model;
 
-  @Parameters(paramLabel = "FILE.mid", description = "A Standard MIDI File.")
+  @Parameters(paramLabel = "FILE.mid", arity = "0..1", description = "A Standard MIDI File.")
   Path file;
+
+  @Option(names = "--shards", paramLabel = "OUT",
+      description = "Write token shards and manifest.json of --corpus into this directory.")
+  Path shards;
+
+  @Option(names = "--corpus", arity = "1..*", paramLabel = "DIR",
+      description = "With --shards: what train --corpus takes (MIDI directories or files, chorale"
+          + " .json).")
+  List<Path> corpus;
+
+  @Option(names = "--valid-fraction", defaultValue = "0.1", paramLabel = "F",
+      description = "With --shards: share of files held out for validation, as train's"
+          + " (default ${DEFAULT-VALUE}).")
+  double validFraction;
 
   @Override
   public Integer call() throws Exception {
+    if (shards != null || corpus != null) {
+      return ShardsEncoding.run(shards, corpus, file, model, validFraction,
+          spec.commandLine().getOut());
+    }
+    if (model == null || file == null) {
+      throw new UserError("give --model M.cmodel and a FILE.mid, or --shards OUT --corpus DIR...");
+    }
     try {
       // The model only fixes the encoding; reading its config refuses any but 'performance'.
       ModelFile.readConfig(model);

@@ -1,6 +1,8 @@
 package continuo.cli;
 
 import continuo.train.Corpus;
+import continuo.train.LearningRate;
+import continuo.train.Shards;
 import continuo.train.TrainOptions;
 import continuo.train.Trainer;
 import java.io.IOException;
@@ -32,10 +34,15 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--corpus", required = true, arity = "1..*", paramLabel = "DIR",
+  @Option(names = "--corpus", arity = "1..*", paramLabel = "DIR",
       description = "Directories searched recursively for .mid/.midi files, single MIDI files,"
           + " or a JSB chorale .json file.")
   List<Path> corpus;
+
+  @Option(names = "--shards", paramLabel = "DIR",
+      description = "Train on token shards written by encode --shards instead of --corpus (their"
+          + " split is the one they were written with).")
+  Path shards;
 
   @Option(names = "--out", required = true, paramLabel = "M.cmodel", description = "Model file to write.")
   Path out;
@@ -77,6 +84,18 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--transpose", defaultValue = "5", paramLabel = "SEMITONES", description = "Random transposition of each piece by up to this many semitones (default ${DEFAULT-VALUE}; 0 = off).")
   int transpose;
 
+  @Option(names = "--stretch", defaultValue = "0", paramLabel = "FRACTION", description = "Random time stretch of each piece by up to this fraction, e.g. 0.1 = +-10%% (default ${DEFAULT-VALUE} = off).")
+  double stretch;
+
+  @Option(names = "--schedule", defaultValue = "plateau", paramLabel = "KIND", description = "Learning rate after the warm-up: plateau (halved after an epoch without improvement) or cosine (decays to 5%% of --lr over the run); default ${DEFAULT-VALUE}.")
+  String schedule;
+
+  @Option(names = "--warmup", defaultValue = "0", paramLabel = "WINDOWS", description = "Windows of linear learning-rate warm-up (default ${DEFAULT-VALUE}; 0 = off).")
+  int warmup;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Threads for the element-wise kernels (default: every core).")
+  Integer threads;
+
   @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -98,9 +117,17 @@ public final class TrainCommand implements Callable<Integer> {
     check(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
     check(clip > 0, "--clip must be positive, got " + clip);
     check(transpose >= 0 && transpose <= 12, "--transpose must be 0..12, got " + transpose);
+    check(stretch >= 0 && stretch < 0.5, "--stretch must be in [0, 0.5), got " + stretch);
+    check(schedule.equals("plateau") || schedule.equals("cosine"),
+        "--schedule must be plateau or cosine, got " + schedule);
+    check(warmup >= 0, "--warmup must be at least 0, got " + warmup);
+    int cores = Runtime.getRuntime().availableProcessors();
+    int kernelThreads = threads == null ? cores : threads;
+    check(kernelThreads >= 1 && kernelThreads <= 256, "--threads must be 1..256, got " + kernelThreads);
     check(validFraction >= 0 && validFraction < 1, "--valid-fraction must be in [0, 1), got " + validFraction);
     check(out.getFileName().toString().endsWith(".cmodel"), "--out must name a .cmodel file, got " + out);
-    for (Path p : corpus) {
+    check((corpus == null) != (shards == null), "give either --corpus or --shards");
+    for (Path p : corpus == null ? List.<Path>of() : corpus) {
       check(Files.exists(p), "--corpus " + p + " does not exist");
     }
     if (resume != null) {
@@ -108,19 +135,37 @@ public final class TrainCommand implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     PrintStream log = System.err;
-    Corpus all = Corpus.load(corpus, log);
-    Corpus train = all.split(false, validFraction);
-    Corpus valid = all.split(true, validFraction);
-    check(!train.pieces().isEmpty(), "--corpus holds no readable music for training");
-    String file = out.getFileName().toString();
+    Corpus train;
+    Corpus valid;
     List<String> names = new ArrayList<>();
-    for (Path p : corpus) {
-      names.add(p.toString());
+    if (shards != null) {
+      Shards.Loaded loaded;
+      try {
+        loaded = Shards.read(shards);
+      } catch (IOException e) {
+        throw new UserError("--shards: " + e.getMessage(), e);
+      }
+      train = loaded.train();
+      valid = loaded.valid();
+      validFraction = loaded.validFraction();
+      names.addAll(loaded.sources());
+    } else {
+      Corpus all = Corpus.load(corpus, log);
+      train = all.split(false, validFraction);
+      valid = all.split(true, validFraction);
+      for (Path p : corpus) {
+        names.add(p.toString());
+      }
     }
+    check(!train.pieces().isEmpty(), (shards != null ? "--shards" : "--corpus")
+        + " holds no readable music for training");
+    String file = out.getFileName().toString();
     TrainOptions options = new TrainOptions(names, out,
         name != null ? name : file.substring(0, file.length() - ".cmodel".length()),
         description, embedding, hidden, layers, seqLen, batch, epochs, lr, dropout, clip,
-        transpose, seed, validFraction, resume);
+        transpose, seed, validFraction,
+        new LearningRate(LearningRate.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), warmup),
+        stretch, kernelThreads, resume);
     Trainer trainer = new Trainer(options, log);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

@@ -1,9 +1,9 @@
 package continuo.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
 import continuo.model.ModelFormatException;
@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -36,15 +35,45 @@ final class Checkpoint {
 
   private Checkpoint() {}
 
-  /** One finished epoch. */
-  record Epoch(int epoch, double trainNll, double validNll, double lr, double eventsPerSecond) {}
+  /** One finished epoch, as progress.json stores it. */
+  record Epoch(
+      @JsonProperty("epoch") int epoch,
+      @JsonProperty("train_nll") double trainNll,
+      @JsonProperty("valid_nll") double validNll,
+      @JsonProperty("lr") double lr,
+      @JsonProperty("events_per_second") double eventsPerSecond) {}
 
-  /** Where training stands: the next epoch and window to run, and what happened so far. */
-  record State(int epoch, int window, double lr, double bestValid, int staleEpochs,
-      double eventsPerSecond, long seconds, long adamSteps, List<Epoch> history,
-      List<double[]> curve) {
+  /**
+   * Where training stands: the next epoch and window to run, and what happened so far; also the
+   * schema of progress.json ({@code best_valid_nll} is absent until an epoch has validated).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record State(
+      @JsonProperty(value = "epoch", required = true) int epoch,
+      @JsonProperty(value = "window", required = true) int window,
+      @JsonProperty(value = "lr", required = true) double lr,
+      @JsonProperty("best_valid_nll") Double bestValidNll,
+      @JsonProperty("stale_epochs") int staleEpochs,
+      @JsonProperty("events_per_second") double eventsPerSecond,
+      @JsonProperty("seconds") long seconds,
+      @JsonProperty("adam_steps") long adamSteps,
+      @JsonProperty("history") List<Epoch> history,
+      @JsonProperty("curve") List<double[]> curve) {
+    State {
+      if (bestValidNll != null && bestValidNll.isInfinite()) {
+        bestValidNll = null;
+      }
+      history = history == null ? List.of() : List.copyOf(history);
+      curve = curve == null ? List.of() : List.copyOf(curve);
+    }
+
     static State start(double lr) {
-      return new State(0, 0, lr, Double.POSITIVE_INFINITY, 0, 0, 0, 0, List.of(), List.of());
+      return new State(0, 0, lr, null, 0, 0, 0, 0, List.of(), List.of());
+    }
+
+    /** The best validation NLL so far, infinite before the first. */
+    double bestValid() {
+      return bestValidNll == null ? Double.POSITIVE_INFINITY : bestValidNll;
     }
   }
 
@@ -79,7 +108,7 @@ final class Checkpoint {
         data.flush();
         zip.closeEntry();
         zip.putNextEntry(new ZipEntry(PROGRESS));
-        zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(state)));
+        zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
         zip.closeEntry();
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -121,11 +150,13 @@ final class Checkpoint {
           }
         }
       }
-      JsonNode progress;
+      State progress;
       try (InputStream in = entry(zip, file, PROGRESS)) {
-        progress = JSON.readTree(in);
+        progress = JSON.readValue(in, State.class);
+      } catch (JsonProcessingException e) {
+        throw new IOException(PROGRESS + ": " + e.getOriginalMessage(), e);
       }
-      return new Loaded(weights, fromJson(progress), first, second);
+      return new Loaded(weights, progress, first, second);
     } catch (ModelFormatException e) {
       throw new IOException(file + ": its model " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
@@ -141,50 +172,5 @@ final class Checkpoint {
       throw new IOException(file + " has no " + name);
     }
     return zip.getInputStream(e);
-  }
-
-  private static ObjectNode toJson(State s) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("epoch", s.epoch());
-    o.put("window", s.window());
-    o.put("lr", s.lr());
-    if (Double.isFinite(s.bestValid())) {
-      o.put("best_valid_nll", s.bestValid());
-    }
-    o.put("stale_epochs", s.staleEpochs());
-    o.put("events_per_second", s.eventsPerSecond());
-    o.put("seconds", s.seconds());
-    o.put("adam_steps", s.adamSteps());
-    ArrayNode h = o.putArray("history");
-    for (Epoch e : s.history()) {
-      h.addObject().put("epoch", e.epoch()).put("train_nll", e.trainNll())
-          .put("valid_nll", e.validNll()).put("lr", e.lr())
-          .put("events_per_second", e.eventsPerSecond());
-    }
-    ArrayNode c = o.putArray("curve");
-    for (double[] p : s.curve()) {
-      c.addArray().add(p[0]).add(p[1]);
-    }
-    return o;
-  }
-
-  private static State fromJson(JsonNode o) throws IOException {
-    List<Epoch> history = new ArrayList<>();
-    for (JsonNode e : o.path("history")) {
-      history.add(new Epoch(e.path("epoch").asInt(), e.path("train_nll").asDouble(),
-          e.path("valid_nll").asDouble(), e.path("lr").asDouble(),
-          e.path("events_per_second").asDouble()));
-    }
-    List<double[]> curve = new ArrayList<>();
-    for (JsonNode p : o.path("curve")) {
-      curve.add(new double[] {p.path(0).asDouble(), p.path(1).asDouble()});
-    }
-    if (!o.path("epoch").isInt() || !o.path("window").isInt() || !o.path("lr").isNumber()) {
-      throw new IOException(PROGRESS + " lacks epoch, window or lr");
-    }
-    return new State(o.path("epoch").asInt(), o.path("window").asInt(), o.path("lr").asDouble(),
-        o.has("best_valid_nll") ? o.path("best_valid_nll").asDouble() : Double.POSITIVE_INFINITY,
-        o.path("stale_epochs").asInt(), o.path("events_per_second").asDouble(),
-        o.path("seconds").asLong(), o.path("adam_steps").asLong(), history, curve);
   }
 }

@@ -32,6 +32,11 @@ public final class Corpus {
     this.pieces = List.copyOf(pieces);
   }
 
+  /** A corpus of already encoded pieces (read from token shards). */
+  static Corpus of(List<Piece> pieces) {
+    return new Corpus(pieces);
+  }
+
   /** Reads every source; unreadable files are reported on {@code warnings} and skipped. */
   public static Corpus load(List<Path> sources, PrintStream warnings) throws IOException {
     List<Piece> pieces = new ArrayList<>();

@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param corpusNames the corpus sources as given, for the model's provenance
  * @param out the model file the best weights are written to
+ * @param schedule warm-up and decay of the learning rate {@code lr}
+ * @param stretch largest random time stretch of a piece, e.g. 0.1 for +-10% (0: none)
+ * @param threads threads for the element-wise kernels (the BLAS products use ND4J's own)
  * @param resume checkpoint to resume from, or null
  */
 public record TrainOptions(
@@ -28,6 +31,9 @@ public record TrainOptions(
     int transpose,
     long seed,
     double validFraction,
+    LearningRate schedule,
+    double stretch,
+    int threads,
     Path resume) {
 
   /** {@code NAME.ckpt} beside {@code NAME.cmodel}. */

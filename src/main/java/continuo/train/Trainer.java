@@ -3,7 +3,6 @@ package continuo.train;
 import continuo.model.LstmWeights;
 import continuo.model.ModelConfig;
 import continuo.model.ModelFile;
-import continuo.model.RandomModels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -49,13 +48,12 @@ public final class Trainer {
     if (train.pieces().isEmpty()) {
       throw new IllegalArgumentException("the training split has no pieces");
     }
-    Path checkpointPath = options.checkpointPath();
     Checkpoint.State state;
     Network net;
     Adam adam;
     if (options.resume() != null) {
       Checkpoint.Loaded loaded = Checkpoint.read(options.resume());
-      net = new Network(loaded.weights());
+      net = new Network(loaded.weights(), options.threads());
       adam = new Adam(net.parameters(), net.gradients());
       adam.restore(loaded.state().adamSteps(), loaded.first(), loaded.second());
       state = loaded.state();
@@ -64,20 +62,33 @@ public final class Trainer {
     } else {
       ModelConfig arch = ModelConfig.performance(options.name(), options.description(),
           options.embedding(), options.hidden(), options.layers(), Map.of());
-      LstmWeights init = RandomModels.create(arch.embeddingSize(), arch.hiddenSize(),
-          arch.layers(), options.seed());
-      net = new Network(init);
+      net = new Network(Initialisation.pytorchDefault(arch, options.seed()), options.threads());
       adam = new Adam(net.parameters(), net.gradients());
       state = Checkpoint.State.start(options.lr());
     }
     ModelConfig arch = net.config();
     log.printf(Locale.ROOT,
         "training %s: E=%d H=%d L=%d, %,d parameters; %d training pieces (%,d events), %d"
-            + " validation pieces (%,d events)%n",
+            + " validation pieces (%,d events); kernels on %d thread(s), BLAS %s%n",
         options.out().getFileName(), arch.embeddingSize(), arch.hiddenSize(), arch.layers(),
         net.parameterCount(), train.pieces().size(), train.events(), valid.pieces().size(),
-        valid.events());
+        valid.events(), options.threads(), blasName());
+    long totalSteps = (long) epochWindows(train, 0).count() * options.epochs();
+    try (Network closing = net) {
+      return run(train, valid, closing, adam, state, totalSteps);
+    }
+  }
 
+  private Windows epochWindows(Corpus train, int epoch) {
+    return new Windows(train.pieces(), options.batch(), options.seqLen(),
+        new SplittableRandom(options.seed() * 1_000_003L + epoch), options.transpose(),
+        options.stretch(), false);
+  }
+
+  private Result run(Corpus train, Corpus valid, Network net, Adam adam, Checkpoint.State state,
+      long totalSteps) throws IOException {
+    Path checkpointPath = options.checkpointPath();
+    ModelConfig arch = net.config();
     List<Checkpoint.Epoch> history = new ArrayList<>(state.history());
     List<double[]> curve = new ArrayList<>(state.curve());
     double bestValid = state.bestValid();
@@ -92,8 +103,7 @@ public final class Trainer {
     Progress progress = new Progress(log);
 
     while (epoch < options.epochs()) {
-      Windows windows = new Windows(train.pieces(), options.batch(), options.seqLen(),
-          new SplittableRandom(options.seed() * 1_000_003L + epoch), options.transpose(), false);
+      Windows windows = epochWindows(train, epoch);
       if (windows.count() == 0) {
         throw new IllegalArgumentException("the training pieces are too short for --seq-len "
             + options.seqLen() + " with --batch " + options.batch());
@@ -118,12 +128,15 @@ public final class Trainer {
         windows.fill(w);
         SplittableRandom dropRng = new SplittableRandom(options.seed() ^ (epoch * 1_000_003L + w));
         net.zeroGradients();
+        double windowLr = options.schedule().at(
+            options.schedule().schedule() == LearningRate.Schedule.COSINE ? options.lr() : lr,
+            adam.steps(), totalSteps);
         double loss = net.forward(windows.inputs, windows.targets, windows.keep, windows.weight,
             options.dropout(), dropRng);
         double n = sum(windows.weight);
         if (n > 0) {
           net.backward();
-          adam.update(lr, options.clip());
+          adam.update(windowLr, options.clip());
         }
         lossSum += loss;
         counted += n;
@@ -158,8 +171,10 @@ public final class Trainer {
             eventsPerSecond, seconds)), options.out());
       } else {
         staleEpochs++;
-        lr *= LR_DECAY;
-        log.printf(Locale.ROOT, "validation did not improve; learning rate now %.2e%n", lr);
+        if (options.schedule().schedule() == LearningRate.Schedule.PLATEAU) {
+          lr *= LR_DECAY;
+          log.printf(Locale.ROOT, "validation did not improve; learning rate now %.2e%n", lr);
+        }
       }
       Checkpoint.write(checkpointPath, net, adam, new Checkpoint.State(epoch, 0, lr, bestValid,
           staleEpochs, eventsPerSecond, seconds, adam.steps(), history, curve));
@@ -181,7 +196,8 @@ public final class Trainer {
 
   /** Mean NLL per event of {@code valid}, each piece from the zero state, without dropout. */
   double validate(Network net, Corpus valid) {
-    Windows windows = new Windows(valid.pieces(), options.batch(), options.seqLen(), null, 0, true);
+    Windows windows = new Windows(valid.pieces(), options.batch(), options.seqLen(), null, 0, 0,
+        true);
     net.resetState();
     double loss = 0;
     double counted = 0;
@@ -198,9 +214,9 @@ public final class Trainer {
       List<Checkpoint.Epoch> history, double bestValid, double eventsPerSecond, long seconds) {
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("trainer", "continuo train (ND4J, truncated BPTT, Adam)");
+    t.put("threads", options.threads());
     t.put("corpus", options.corpusNames());
-    t.put("split", "validation = files whose CRC32(file name) % 10000 < "
-        + Math.round(options.validFraction() * 10_000) + " (chorales: the data set's split)");
+    t.put("split", Shards.splitRule(options.validFraction()));
     t.put("train_pieces", train.pieces().size());
     t.put("train_events", train.events());
     t.put("valid_pieces", valid.pieces().size());
@@ -212,6 +228,9 @@ public final class Trainer {
     t.put("dropout", options.dropout());
     t.put("clip", options.clip());
     t.put("transpose", options.transpose());
+    t.put("stretch", options.stretch());
+    t.put("schedule", options.schedule().schedule().name().toLowerCase(java.util.Locale.ROOT));
+    t.put("warmup", options.schedule().warmup());
     t.put("seed", options.seed());
     t.put("best_valid_nll", bestValid);
     List<Map<String, Object>> epochs = new ArrayList<>();
@@ -224,6 +243,16 @@ public final class Trainer {
     return new ModelConfig(options.name(), options.description(), arch.timeShiftMs(),
         arch.timeShiftSteps(), arch.velocityBins(), arch.vocabSize(), arch.embeddingSize(),
         arch.hiddenSize(), arch.layers(), t);
+  }
+
+  /** ND4J's BLAS vendor and its thread count, for the log and benchmarks. */
+  static String blasName() {
+    try {
+      return org.nd4j.linalg.factory.Nd4j.factory().blas().getBlasVendor().name().toLowerCase(Locale.ROOT)
+          + " (" + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads() + " threads)";
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown";
+    }
   }
 
   private static double sum(float[][] a) {

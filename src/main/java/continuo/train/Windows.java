@@ -1,6 +1,5 @@
 package continuo.train;
 
-import continuo.encoding.PerformanceEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,11 +25,12 @@ final class Windows {
   /**
    * @param shuffle seeded order of the pieces (null keeps their order)
    * @param transpose largest transposition in semitones applied to each piece at random (0: none)
+   * @param stretch largest relative time stretch applied to each piece at random (0: none)
    * @param pad whether the last windows are padded to cover every token (validation) or the
    *     streams are cut to whole windows (training)
    */
   Windows(List<Piece> pieces, int batch, int steps, SplittableRandom shuffle, int transpose,
-      boolean pad) {
+      double stretch, boolean pad) {
     this.steps = steps;
     List<Piece> order = new ArrayList<>(pieces);
     if (shuffle != null) {
@@ -54,9 +54,15 @@ final class Windows {
           best = b;
         }
       }
-      int shift = transpose > 0 && shuffle != null ? shift(p.tokens(), transpose, shuffle) : 0;
-      parts.get(best).add(transposed(p.tokens(), shift));
-      lengths[best] += p.tokens().length;
+      int[] tokens = p.tokens();
+      if (shuffle != null && transpose > 0) {
+        tokens = Augment.transposed(tokens, Augment.shift(tokens, transpose, shuffle));
+      }
+      if (shuffle != null && stretch > 0) {
+        tokens = Augment.stretched(tokens, 1 + (shuffle.nextDouble() * 2 - 1) * stretch);
+      }
+      parts.get(best).add(tokens);
+      lengths[best] += tokens.length;
     }
     streams = new int[batch][];
     starts = new boolean[batch][];
@@ -120,36 +126,5 @@ final class Windows {
         weight[t][b] = hasTarget && !st[pos + 1] ? 1f : 0f;
       }
     }
-  }
-
-  private static int shift(int[] tokens, int transpose, SplittableRandom rnd) {
-    int low = 127;
-    int high = 0;
-    for (int t : tokens) {
-      if (t < PerformanceEncoding.TIME_SHIFT) {
-        int pitch = t < PerformanceEncoding.NOTE_OFF ? t : t - PerformanceEncoding.NOTE_OFF;
-        low = Math.min(low, pitch);
-        high = Math.max(high, pitch);
-      }
-    }
-    if (low > high) {
-      return 0;
-    }
-    int down = Math.min(transpose, low);
-    int up = Math.min(transpose, 127 - high);
-    return rnd.nextInt(down + up + 1) - down;
-  }
-
-  private static int[] transposed(int[] tokens, int shift) {
-    if (shift == 0) {
-      return tokens;
-    }
-    int[] out = tokens.clone();
-    for (int i = 0; i < out.length; i++) {
-      if (out[i] < PerformanceEncoding.TIME_SHIFT) {
-        out[i] += shift;
-      }
-    }
-    return out;
   }
 }

@@ -64,4 +64,43 @@ class TrainCommandTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().strip().endsWith("missing does not exist"), r.err());
   }
+
+  @Test
+  void encodeShardsThenTrainOnThemWritesAModelWithTheShardsProvenance() throws Exception {
+    Path tunes = continuo.testkit.TinyTunes.write(dir.resolve("tunes"), 8, 40);
+    Path shards = dir.resolve("shards");
+    Cli encode = Cli.run("encode", "--shards", shards.toString(), "--corpus", tunes.toString(),
+        "--valid-fraction", "0.25");
+    assertEquals(0, encode.exit(), encode.err());
+    assertTrue(encode.out().startsWith("wrote " + shards.resolve("manifest.json")), encode.out());
+    assertTrue(encode.out().contains("median tempo 120.0 bpm"), encode.out());
+
+    Path out = dir.resolve("sharded.cmodel");
+    ScoreCommandTest.Run train = ScoreCommandTest.run("train", "--shards", shards.toString(),
+        "--out", out.toString(), "--embedding", "8", "--hidden", "16", "--layers", "1",
+        "--seq-len", "16", "--batch", "2", "--epochs", "1", "--threads", "2",
+        "--schedule", "cosine", "--warmup", "2", "--stretch", "0.1");
+    assertEquals(0, train.exit(), train.err());
+    LstmWeights weights = ModelFile.read(out);
+    java.util.Map<String, Object> t = weights.config().training();
+    assertEquals(java.util.List.of(tunes.toString()), t.get("corpus"));
+    assertEquals("cosine", t.get("schedule"));
+    assertEquals(0.1, ((Number) t.get("stretch")).doubleValue());
+    assertTrue(t.get("split").toString().contains("< 2500"), t.toString());
+  }
+
+  @Test
+  void shardOptionsThatDoNotGoTogetherAreOneClearLine() {
+    Cli both = Cli.run("encode", "--shards", dir.resolve("s").toString());
+    assertEquals(2, both.exit());
+    assertEquals("encode: --shards OUT and --corpus DIR... go together", both.err().strip());
+    ScoreCommandTest.Run neither = ScoreCommandTest.run("train", "--out",
+        dir.resolve("m.cmodel").toString());
+    assertEquals(2, neither.exit());
+    assertEquals("train: give either --corpus or --shards", neither.err().strip());
+    ScoreCommandTest.Run empty = ScoreCommandTest.run("train", "--shards", dir.toString(), "--out",
+        dir.resolve("m.cmodel").toString());
+    assertEquals(2, empty.exit());
+    assertTrue(empty.err().contains("has no manifest.json"), empty.err());
+  }
 }

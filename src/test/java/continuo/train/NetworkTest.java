@@ -47,8 +47,50 @@ class NetworkTest {
 
   @Test
   void gradientMatchesFiniteDifferencesAcrossLayersStateResetsAndPadding() {
-    LstmWeights w = RandomModels.create(4, 6, 2, 3);
-    Network net = new Network(w);
+    gradientCheck(new Network(RandomModels.create(4, 6, 2, 3)));
+  }
+
+  @Test
+  void gradientMatchesFiniteDifferencesWithKernelsOnSeveralThreadsAndSimdWideLayers() {
+    try (Network net = new Network(RandomModels.create(5, 19, 2, 4), 3)) {
+      gradientCheck(net);
+    }
+  }
+
+  @Test
+  void theThreadCountDoesNotChangeTheLossOrTheGradient() {
+    LstmWeights w = RandomModels.create(8, 24, 2, 9);
+    SplittableRandom rnd = new SplittableRandom(2);
+    int steps = 7;
+    int batch = 5;
+    int[][] in = new int[steps][batch];
+    int[][] target = new int[steps][batch];
+    float[][] keep = new float[steps][batch];
+    float[][] weight = new float[steps][batch];
+    for (int t = 0; t < steps; t++) {
+      for (int b = 0; b < batch; b++) {
+        in[t][b] = rnd.nextInt(388);
+        target[t][b] = rnd.nextInt(388);
+        keep[t][b] = (t + b) % 4 == 0 ? 0f : 1f;
+        weight[t][b] = 1f;
+      }
+    }
+    try (Network one = new Network(w, 1); Network two = new Network(w, 2)) {
+      one.zeroGradients();
+      two.zeroGradients();
+      double a = one.forward(in, target, keep, weight, 0.3, new SplittableRandom(1));
+      double b = two.forward(in, target, keep, weight, 0.3, new SplittableRandom(1));
+      one.backward();
+      two.backward();
+      assertEquals(a, b, 0.0);
+      for (int i = 0; i < one.gradients().size(); i++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            one.gradients().get(i).data().asFloat(), two.gradients().get(i).data().asFloat(), 0f);
+      }
+    }
+  }
+
+  private static void gradientCheck(Network net) {
     SplittableRandom rnd = new SplittableRandom(5);
     int[][] in = new int[STEPS][BATCH];
     int[][] target = new int[STEPS][BATCH];
@@ -74,7 +116,8 @@ class NetworkTest {
       FloatBuffer g = grads.get(i).data().asNioFloat();
       int n = (int) params.get(i).length();
       for (int trial = 0; trial < 6; trial++) {
-        int j = i == 0 ? in[trial % STEPS][trial % BATCH] * 4 + trial % 4 : rnd.nextInt(n);
+        int e = net.config().embeddingSize();
+        int j = i == 0 ? in[trial % STEPS][trial % BATCH] * e + trial % e : rnd.nextInt(n);
         float original = p.get(j);
         double eps = 1e-2;
         p.put(j, (float) (original + eps));
@@ -91,6 +134,7 @@ class NetworkTest {
     }
     assertTrue(checked >= 6 * 11);
   }
+
 
   private static double meanLoss(
       Network net, int[][] in, int[][] target, float[][] keep, float[][] weight) {

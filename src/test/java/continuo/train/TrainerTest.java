@@ -31,7 +31,8 @@ class TrainerTest {
 
   private TrainOptions options(Path out, int epochs, Path resume) {
     return new TrainOptions(List.of("test tunes"), out, "tiny", "A test model.", 8, 24, 1, 32, 4,
-        epochs, 0.01, 0.1, 1.0, 2, 3, 0.0, resume);
+        epochs, 0.01, 0.1, 1.0, 2, 3, 0.0, new LearningRate(LearningRate.Schedule.PLATEAU, 3), 0.1,
+        2, resume);
   }
 
   @Test

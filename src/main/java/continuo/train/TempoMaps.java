@@ -1,0 +1,144 @@
+package continuo.train;
+
+import continuo.encoding.MidiFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The tempo of a MIDI corpus from its files' tempo maps: each file's main tempo (the one in force
+ * for most of its ticks) and the median over the files that have a tempo map. Files without a set
+ * tempo event, unreadable files and JSON sources do not count. Offline; any thread.
+ */
+final class TempoMaps {
+  private TempoMaps() {}
+
+  /** The median main tempo in beats per minute, or null if no file states a tempo. */
+  static Double medianBpm(List<Path> sources) throws IOException {
+    List<Double> tempos = new ArrayList<>();
+    for (Path source : sources) {
+      List<Path> files;
+      if (Files.isDirectory(source)) {
+        try (Stream<Path> walk = Files.walk(source)) {
+          files = walk.filter(Files::isRegularFile).filter(TempoMaps::isMidi)
+              .sorted(Comparator.comparing(Path::toString)).toList();
+        }
+      } else {
+        files = isMidi(source) ? List.of(source) : List.of();
+      }
+      for (Path f : files) {
+        if (Files.size(f) <= MidiFiles.MAX_BYTES) {
+          Double bpm = mainBpm(Files.readAllBytes(f));
+          if (bpm != null) {
+            tempos.add(bpm);
+          }
+        }
+      }
+    }
+    if (tempos.isEmpty()) {
+      return null;
+    }
+    tempos.sort(null);
+    int n = tempos.size();
+    double median = n % 2 == 1 ? tempos.get(n / 2) : (tempos.get(n / 2 - 1) + tempos.get(n / 2)) / 2;
+    return Math.round(median * 10) / 10.0;
+  }
+
+  private static boolean isMidi(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".mid") || name.endsWith(".midi");
+  }
+
+  /** The tempo in force for most ticks of a Standard MIDI File, or null if it sets none. */
+  static Double mainBpm(byte[] smf) {
+    TreeMap<Long, Integer> changes = new TreeMap<>();
+    long end = 0;
+    try {
+      if (smf.length < 14 || smf[0] != 'M' || smf[1] != 'T' || smf[2] != 'h' || smf[3] != 'd') {
+        return null;
+      }
+      int at = 8 + be32(smf, 4);
+      while (at + 8 <= smf.length) {
+        int length = be32(smf, at + 4);
+        boolean track = smf[at] == 'M' && smf[at + 1] == 'T' && smf[at + 2] == 'r' && smf[at + 3] == 'k';
+        int stop = (int) Math.min(smf.length, (long) at + 8 + Math.max(0, length));
+        if (track) {
+          end = Math.max(end, scanTrack(smf, at + 8, stop, changes));
+        }
+        at = stop;
+      }
+    } catch (RuntimeException malformed) {
+      // What was read before the damage still counts.
+    }
+    if (changes.isEmpty()) {
+      return null;
+    }
+    TreeMap<Integer, Long> ticksPerTempo = new TreeMap<>();
+    List<Long> ticks = new ArrayList<>(changes.keySet());
+    for (int i = 0; i < ticks.size(); i++) {
+      long from = ticks.get(i);
+      long to = i + 1 < ticks.size() ? ticks.get(i + 1) : Math.max(end, from + 1);
+      ticksPerTempo.merge(changes.get(from), Math.max(1, to - from), Long::sum);
+    }
+    int best = ticksPerTempo.firstKey();
+    for (var e : ticksPerTempo.entrySet()) {
+      if (e.getValue() > ticksPerTempo.get(best)) {
+        best = e.getKey();
+      }
+    }
+    return best > 0 ? 60_000_000.0 / best : null;
+  }
+
+  private static long scanTrack(byte[] b, int at, int stop, TreeMap<Long, Integer> changes) {
+    long tick = 0;
+    int status = 0;
+    while (at < stop) {
+      long[] delta = varLen(b, at);
+      tick += delta[0];
+      at = (int) delta[1];
+      int first = b[at] & 0xff;
+      if (first == 0xff) {
+        int type = b[at + 1] & 0xff;
+        long[] len = varLen(b, at + 2);
+        int data = (int) len[1];
+        if (type == 0x51 && len[0] == 3) {
+          changes.put(tick, (b[data] & 0xff) << 16 | (b[data + 1] & 0xff) << 8 | (b[data + 2] & 0xff));
+        }
+        at = data + (int) len[0];
+      } else if (first == 0xf0 || first == 0xf7) {
+        long[] len = varLen(b, at + 1);
+        at = (int) len[1] + (int) len[0];
+      } else {
+        if (first >= 0x80) {
+          status = first;
+          at++;
+        }
+        int kind = status & 0xf0;
+        at += kind == 0xc0 || kind == 0xd0 ? 1 : 2;
+      }
+    }
+    return tick;
+  }
+
+  private static long[] varLen(byte[] b, int at) {
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+      int x = b[at++] & 0xff;
+      v = v << 7 | (x & 0x7f);
+      if (x < 0x80) {
+        return new long[] {v, at};
+      }
+    }
+    throw new IllegalArgumentException("variable-length quantity over 4 bytes");
+  }
+
+  private static int be32(byte[] b, int at) {
+    return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+  }
+}

@@ -1,0 +1,72 @@
+package continuo.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import continuo.encoding.PerformanceEncoding;
+import continuo.model.LstmStepper;
+import continuo.model.LstmWeights;
+import continuo.model.ModelFile;
+import continuo.model.Models;
+import continuo.sample.Generator;
+import continuo.testkit.TinyTunes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/train_torch.py} under a two-process DistributedDataParallel run on the CPU (gloo)
+ * writes a model that continuo loads, scores exactly as the script validated it, and plays.
+ * Needs Debian's python3-torch ({@code scripts/install-test-deps} installs it).
+ */
+class TorchTrainerTest {
+  @TempDir Path dir;
+
+  @Test
+  void aTwoProcessPyTorchRunWritesAModelThatContinuoLoadsScoresAndPlays() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path shards = dir.resolve("shards");
+    Shards.write(List.of(TinyTunes.write(dir.resolve("tunes"), 10, 60)), 0.3, shards, quiet);
+    Shards.Loaded data = Shards.read(shards);
+    Path out = dir.resolve("torch.cmodel");
+    Path log = dir.resolve("torch.log");
+    Process p = new ProcessBuilder("/usr/bin/python3", "-m", "torch.distributed.run",
+        // --redirects/--tee other than 0: torch 1.13's launcher fails on Python 3.11 with the default.
+        "--standalone", "--nproc_per_node", "2", "--redirects", "2", "--tee", "2",
+        "scripts/train_torch.py",
+        "--shards", shards.toString(), "--out", out.toString(), "--embedding", "8", "--hidden",
+        "16", "--layers", "2", "--batch", "4", "--seq-len", "16", "--epochs", "2", "--lr", "0.01",
+        "--threads", "1", "--stretch", "0.1")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "train_torch.py timed out");
+    assertEquals(0, p.exitValue(), "train_torch.py failed (is python3-torch installed? "
+        + "scripts/install-test-deps installs it):\n" + Files.readString(log));
+
+    LstmWeights weights = ModelFile.read(out);
+    Map<String, Object> training = weights.config().training();
+    assertEquals("pytorch", training.get("trainer"));
+    assertEquals(2, training.get("world_size"));
+    assertEquals(16, weights.config().hiddenSize());
+    try (LstmStepper stepper = Models.stepper(weights)) {
+      Evaluation.Result scored = Evaluation.evaluate(stepper, data.valid().pieces(),
+          new Evaluation.Settings(1, 1.0, 2.0, 1f, 1f));
+      double validated = ((Number) training.get("best_valid_nll")).doubleValue();
+      assertEquals(validated, scored.nllPerEvent(), 1e-3 * validated,
+          "continuo's score of the held-out tunes against the script's validation");
+      assertTrue(scored.nllPerEvent() < Math.log(388) - 0.5, "it learnt: " + scored.nllPerEvent());
+      Generator generator = new Generator(stepper, 3);
+      generator.prime(Evaluation.primer(data.valid().pieces().get(0).tokens(), 1000));
+      int[] played = generator.continueFor(2000, 1f, 1f, Generator.maxTokensFor(2000));
+      assertTrue(played.length > 0);
+      for (int t : played) {
+        assertTrue(PerformanceEncoding.isValid(t), "token " + t);
+      }
+    }
+  }
+}
