@@ -16,8 +16,10 @@ import continuo.encoding.PerformanceEncoding;
 public final class LogitBias {
   public static final double MIN_DENSITY = 0.25;
   public static final double MAX_DENSITY = 4.0;
-  /** The shift length (ms) whose logit the density bias moves by as much as a NOTE_ON's. */
-  static final double DENSITY_SHIFT_MS = 250;
+  /** A TIME_SHIFT of this many ms moves by ln(density); shorter ones proportionally less. */
+  static final double DENSITY_SHIFT_MS = 1000;
+  /** NOTE_ONs move by this many times ln(density): measured on the folk model (docs/steering.md). */
+  static final double NOTE_GAIN = 2.5;
 
   private int keyPitchClasses = 0xFFF;
   private boolean keyOn;
@@ -69,9 +71,11 @@ public final class LogitBias {
   }
 
   /**
-   * Notes per second relative to the model's own, 0.25..4: adds ln(density) to every NOTE_ON
-   * logit and takes ln(density) x (shift / 250 ms) from every TIME_SHIFT logit, so a busier answer
-   * both starts notes sooner and waits less between them.
+   * Notes per second relative to the model's own, 0.25..4: adds 2.5 ln(density) to every NOTE_ON
+   * logit and takes ln(density) x (shift / 1 s) from every TIME_SHIFT logit, so a busier answer
+   * both starts notes sooner and waits less between them. On the folk model notes per second rise
+   * monotonically with the knob, 2.3x from 0.25 to 4 (most of it below 1: the model keeps its
+   * beat grid, so above 1 it adds notes slowly).
    */
   public void setDensity(double density) {
     if (!(density >= MIN_DENSITY && density <= MAX_DENSITY)) {
@@ -79,7 +83,7 @@ public final class LogitBias {
     }
     this.density = density;
     double log = Math.log(density);
-    noteBias = (float) log;
+    noteBias = (float) (NOTE_GAIN * log);
     for (int k = 0; k < shiftBias.length; k++) {
       int ms = (k + 1) * PerformanceEncoding.TIME_SHIFT_MS;
       shiftBias[k] = (float) (-log * ms / DENSITY_SHIFT_MS);

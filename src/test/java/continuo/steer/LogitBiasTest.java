@@ -93,7 +93,7 @@ class LogitBiasTest {
     bias.setDensity(4);
     float[] logits = flat();
     bias.apply(logits);
-    assertEquals(1 + Math.log(4), logits[NOTE_ON + 60], 1e-5);
+    assertEquals(1 + LogitBias.NOTE_GAIN * Math.log(4), logits[NOTE_ON + 60], 1e-5);
     assertEquals(Float.NEGATIVE_INFINITY, logits[NOTE_ON + 61]);
     assertTrue(logits[TIME_SHIFT] > logits[TIME_SHIFT + 99]);
     bias.setDensity(0.25);
