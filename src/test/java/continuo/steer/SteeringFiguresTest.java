@@ -132,14 +132,14 @@ class SteeringFiguresTest {
   void theDensityKnobChangesNotesPerSecondMonotonicallyAndAtLeastTwofold() {
     double[] densities = {0.25, 0.5, 1, 2, 4};
     double[] rate = new double[densities.length];
-    String[] primers = {"ashover13", "jigs10", "ashover18"};
+    String[] primers = {"ashover13", "jigs10", "ashover18", "jigs268"};
     for (int d = 0; d < densities.length; d++) {
       LogitBias bias = new LogitBias();
       bias.setDensity(densities[d]);
       long notes = 0;
       long millis = 0;
       for (int i = 0; i < primers.length; i++) {
-        Run run = generate(primer(primers[i], 0), bias, 1.0f, 1500, 10 + i);
+        Run run = generate(primer(primers[i], 0), bias, 1.0f, 3000, 10 + i);
         notes += run.notes();
         millis += run.millis();
       }
@@ -173,6 +173,32 @@ class SteeringFiguresTest {
         100 * shareOff, 100 * shareOn);
     assertEquals(1.0, shareOn, 1e-12);
     assertTrue(shareOff < 0.99, "off: " + shareOff);
+  }
+
+  @Test
+  void withTheKeyEstimatedFromPrimersInUncommonKeysTheAnswerStaysInThePlayersKey() {
+    String[] primers = {"ashover24", "jigs111", "ashover18", "morris1", "ashover27"};
+    int[] shifts = {-3, 1, 1, -2, -1};
+    double shareAuto = 0;
+    double shareOff = 0;
+    StringBuilder report = new StringBuilder();
+    for (int i = 0; i < primers.length; i++) {
+      Tunes.Tune tune = primer(primers[i], shifts[i]);
+      KeyEstimator estimator = new KeyEstimator();
+      Tunes.play(tune.firstMicros(8_000_000), estimator, 100_000, (t, key) -> { });
+      LogitBias auto = new LogitBias();
+      auto.setKey(estimator.current());
+      double on = generate(tune, auto, 1.6f, 3000, 30 + i).share(tune.writtenKey());
+      double off = generate(tune, new LogitBias(), 1.6f, 3000, 30 + i).share(tune.writtenKey());
+      report.append(String.format(" %s %s (heard as %s): %.1f%% vs %.1f%% off;", tune.name(),
+          tune.writtenKey(), estimator.current(), 100 * on, 100 * off));
+      shareAuto += on / primers.length;
+      shareOff += off / primers.length;
+    }
+    System.out.printf("key auto at 1.6: in the player's key %.1f%%, key off %.1f%%:%s%n",
+        100 * shareAuto, 100 * shareOff, report);
+    assertTrue(shareAuto >= 0.95, report.toString());
+    assertTrue(shareAuto >= shareOff + 0.1, report.toString());
   }
 
   private static long[] concat(long[] a, long[] b) {
