@@ -18,6 +18,8 @@ public final class LogitBias {
   public static final double MAX_DENSITY = 4.0;
   /** A TIME_SHIFT of this many ms moves by ln(density); shorter ones proportionally less. */
   static final double DENSITY_SHIFT_MS = 1000;
+  /** Logits this far below the step's largest are not folded into the register. */
+  static final float NEGLIGIBLE = 20f;
   /** NOTE_ONs move by this many times ln(density): measured on the folk model (docs/steering.md). */
   static final double NOTE_GAIN = 2.5;
 
@@ -74,7 +76,7 @@ public final class LogitBias {
    * Notes per second relative to the model's own, 0.25..4: adds 2.5 ln(density) to every NOTE_ON
    * logit and takes ln(density) x (shift / 1 s) from every TIME_SHIFT logit, so a busier answer
    * both starts notes sooner and waits less between them. On the folk model notes per second rise
-   * monotonically with the knob, 2.3x from 0.25 to 4 (most of it below 1: the model keeps its
+   * monotonically with the knob, 2.8x from 0.25 to 4 (most of it below 1: the model keeps its
    * beat grid, so above 1 it adds notes slowly).
    */
   public void setDensity(double density) {
@@ -116,10 +118,12 @@ public final class LogitBias {
       }
     }
     if (low > 0 || high < 127) {
+      // A note under e^-20 of the likeliest event would never be drawn: not worth an exp and a log.
+      float floor = fold ? max(logits) - NEGLIGIBLE : Float.POSITIVE_INFINITY;
       for (int p = 0; p < 128; p++) {
         if (p < low || p > high) {
           int t = PerformanceEncoding.NOTE_ON + p;
-          if (fold) {
+          if (fold && logits[t] > floor) {
             int target = toRegister(p);
             if (target >= 0) {
               logits[PerformanceEncoding.NOTE_ON + target] =
@@ -154,6 +158,14 @@ public final class LogitBias {
     return p >= low && p <= high ? p : -1;
   }
 
+  private static float max(float[] logits) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float x : logits) {
+      max = Math.max(max, x);
+    }
+    return max;
+  }
+
   private static float logAddExp(float a, float b) {
     if (a == Float.NEGATIVE_INFINITY) {
       return b;
@@ -162,6 +174,8 @@ public final class LogitBias {
       return a;
     }
     float max = Math.max(a, b);
-    return max + (float) Math.log1p(Math.exp(Math.min(a, b) - max));
+    float gap = Math.min(a, b) - max;
+    // Below e^-17 the smaller term does not change a float; Math.log is an intrinsic, log1p is not.
+    return gap < -17f ? max : max + (float) Math.log(1.0 + Math.exp(gap));
   }
 }
