@@ -109,6 +109,18 @@ public final class MidiStreamDecoder {
     return sysExSkipped;
   }
 
+  /**
+   * The packet the bytes came in has ended, and packets are whole messages (a JACK event): a
+   * message still waiting for data bytes was truncated, and is counted as malformed and forgotten;
+   * running status and an unterminated SysEx end with the packet.
+   */
+  public void endOfPacket() {
+    if (partial) {
+      malformed++;
+    }
+    reset();
+  }
+
   /** Forgets any partial message (e.g. after a device reconnects). */
   public void reset() {
     runningStatus = 0;
