@@ -106,4 +106,19 @@ class MidiStreamDecoderTest {
     feed(0xF7, 0x90, 1, 2);
     assertEquals(List.of("90 1 2"), out);
   }
+
+  @Test
+  void theEndOfAPacketCountsAMessageItCutShortAndEndsRunningStatus() {
+    feed(0x90, 60);
+    decoder.endOfPacket();
+    feed(62, 90);
+    assertEquals(List.of(), out, "a packet's data bytes do not complete the last packet's message");
+    assertEquals(3, decoder.malformed(), "the cut message and the two stray data bytes");
+    feed(0xF0, 1, 0xF8, 2);
+    decoder.endOfPacket();
+    feed(0xFC);
+    decoder.endOfPacket();
+    assertEquals(List.of("F8 0 0", "FC 0 0"), out, "the tick inside the SysEx is taken out");
+    assertEquals(3, decoder.malformed(), "an unterminated SysEx ends with its packet");
+  }
 }
