@@ -247,7 +247,7 @@ final class JavaSoundConnection implements MidiConnection, Agent {
    * byte stream into messages, real-time bytes included, so each arrives whole. A message whose data
    * bytes do not fit its status is counted as malformed and skipped.
    */
-  static final class InputReceiver implements Receiver {
+  private static final class InputReceiver implements Receiver {
     private final MidiEventRing input;
     private final NanoClock clock;
     private final AtomicCounter ignored;
