@@ -72,6 +72,16 @@ class JackClockTest {
     output = new MidiEventRing(4096, counters.newCounter("out.dropped"));
     connection = new JackConnection(new MidiSettings(CLIENT, null, null), input, output,
         SystemNanoClock.INSTANCE, counters);
+    // Every path of the callback once (input of each kind, clock out) before the runs are timed.
+    runPeer(List.of("--to", CLIENT + ":midi_in", "--send-bpm", "120", "--ticks", "32",
+        "--interleave"));
+    ClockOut warmUp = new ClockOut();
+    warmUp.start(System.nanoTime() + 20_000_000L, 120);
+    warmUp.offerDue(System.nanoTime() + 200_000_000L, output);
+    warmUp.stop(warmUp.nextDueNanos());
+    warmUp.offerDue(Long.MAX_VALUE, output);
+    Thread.sleep(300);
+    input.drain((t, m) -> { });
   }
 
   @AfterAll
@@ -108,25 +118,92 @@ class JackClockTest {
    */
   @Test
   void ticksInsideSysExAndRunningStatusAreTakenOutAndAStrayDataByteIsCounted() throws Exception {
-    long malformed = counter("jack.input.malformed");
-    long skipped = counter("jack.input.skipped");
-    List<long[]> in = followsAJitteryClock(120, 3, true);
+    Run run = followsAJitteryClock(120, 3, true);
     List<Integer> notes = new ArrayList<>();
-    for (long[] m : in) {
+    for (long[] m : run.in) {
       if (MidiMessage.command((int) m[1]) == MidiMessage.NOTE_ON) {
         notes.add(MidiMessage.data2((int) m[1]));
       }
     }
     assertEquals(List.of(100, 0), notes, "the note-on and its running-status note-off");
-    assertEquals(1, counter("jack.input.malformed") - malformed, counters.summary());
-    assertEquals(1, counter("jack.input.skipped") - skipped, "the SysEx: " + counters.summary());
+    assertEquals(1, run.malformed, counters.summary());
+    assertEquals(1, run.skipped, "the SysEx: " + counters.summary());
   }
 
-  /** Returns every message the input ring received during the run, as {time, msg}. */
-  private List<long[]> followsAJitteryClock(double bpm, int seed, boolean interleave)
-      throws Exception {
+  /** One run of the external clock: what continuo received, and what JACK did meanwhile. */
+  private record Run(List<long[]> in, List<long[]> sent, long[] anchorBefore, long[] anchor,
+      long xruns, long malformed, long skipped) {
+    /** Neither an xrun nor a move of the frames' anchor: the frames kept the clock throughout. */
+    boolean clean() {
+      return xruns == 0 && anchor[2] == anchorBefore[2];
+    }
+  }
+
+  /**
+   * The external client sends Start, 48 jittered ticks and Stop. Every tick must arrive, in order,
+   * each interval stamped as the frames apart. On a run JACK kept clean (no xrun, the frames
+   * anchored throughout), each stamp is also the sender's frame on continuo's clock to the
+   * nanosecond, and a follower fed from the stamps is within 0.5 bpm from one beat on. A loaded machine stalls the dummy driver now and then; up to three runs are
+   * made to get a clean one.
+   */
+  private Run followsAJitteryClock(double bpm, int seed, boolean interleave) throws Exception {
+    List<String> unclean = new ArrayList<>();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Run run = clockRun(bpm, seed + 10 * attempt, interleave);
+      if (!run.clean()) {
+        unclean.add("xruns=" + run.xruns + " anchorings=" + (run.anchor[2] - run.anchorBefore[2]));
+        continue;
+      }
+      int rate = connection.sampleRate();
+      List<long[]> sentTicks = clockMessages(run.sent);
+      List<long[]> gotTicks = new ArrayList<>();
+      for (long[] m : run.in) {
+        int status = MidiMessage.status((int) m[1]);
+        if (status == 0xF8 || status == 0xFA || status == 0xFC) {
+          gotTicks.add(new long[] {m[0], status});
+        }
+      }
+      for (int i = 0; i < sentTicks.size(); i++) {
+        // The stamp is the sender's frame on continuo's clock, to the nanosecond.
+        long expected = run.anchor[1]
+            + (sentTicks.get(i)[0] - run.anchor[0]) * 1_000_000_000L / rate;
+        assertEquals(expected, gotTicks.get(i)[0], "stamp of message " + i + " (frame "
+            + sentTicks.get(i)[0] + ")");
+      }
+      MidiClockFollower follower = new MidiClockFollower();
+      int ticks = 0;
+      for (long[] m : run.in) {
+        int msg = (int) m[1];
+        follower.onMessage(MidiMessage.status(msg), MidiMessage.data1(msg),
+            MidiMessage.data2(msg), m[0]);
+        if (MidiMessage.status(msg) == 0xF8 && ++ticks >= 25) { // one beat: 24 periods
+          assertEquals(bpm, follower.bpm(), 0.5, "tempo after tick " + ticks);
+        }
+      }
+      assertTrue(!follower.running(), "stopped at the end");
+      return run;
+    }
+    assumeTrue(false, "JACK stalled in each of 3 runs (" + unclean + "): the machine is too "
+        + "loaded to compare stamps with frames");
+    return null;
+  }
+
+  private List<long[]> clockMessages(List<long[]> events) {
+    List<long[]> out = new ArrayList<>();
+    for (long[] e : events) {
+      if (e[1] == 0xF8 || e[1] == 0xFA || e[1] == 0xFC) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private Run clockRun(double bpm, int seed, boolean interleave) throws Exception {
     input.drain((t, m) -> { });
     long[] anchorBefore = connection.frameClock().anchor();
+    long xruns = counter("jack.xruns");
+    long malformed = counter("jack.input.malformed");
+    long skipped = counter("jack.input.skipped");
     List<String> args = new ArrayList<>(List.of("--to", CLIENT + ":midi_in", "--send-bpm",
         String.valueOf(bpm), "--ticks", "48", "--jitter-ms", "1", "--seed", String.valueOf(seed)));
     if (interleave) {
@@ -136,16 +213,17 @@ class JackClockTest {
     long[] anchor = connection.frameClock().anchor();
     List<long[]> in = new ArrayList<>();
     input.drain((t, m) -> in.add(new long[] {t, m}));
-
-    List<long[]> sentTicks = new ArrayList<>(); // {frame, status}
+    List<long[]> sent = new ArrayList<>(); // {frame, byte} for every byte sent
     for (JsonNode e : peer.get("sent")) {
       for (int i = 1; i < e.size(); i++) {
-        int b = e.get(i).asInt();
-        if (b == 0xF8 || b == 0xFA || b == 0xFC) {
-          sentTicks.add(new long[] {e.get(0).asLong(), b});
-        }
+        sent.add(new long[] {e.get(0).asLong(), e.get(i).asInt()});
       }
     }
+    Run run = new Run(in, sent, anchorBefore, anchor, counter("jack.xruns") - xruns,
+        counter("jack.input.malformed") - malformed, counter("jack.input.skipped") - skipped);
+
+    // Whatever JACK did: every message arrives, in order, with Start first and Stop last.
+    List<long[]> sentTicks = clockMessages(sent);
     List<long[]> gotTicks = new ArrayList<>();
     for (long[] m : in) {
       int status = MidiMessage.status((int) m[1]);
@@ -158,55 +236,79 @@ class JackClockTest {
     assertEquals(0xFA, gotTicks.get(0)[1], "Start first");
     assertEquals(0xFC, gotTicks.get(gotTicks.size() - 1)[1], "Stop last");
     int rate = connection.sampleRate();
-    boolean steadyAnchor = anchor[2] == anchorBefore[2];
+    // Between stamps: the frames apart, to a nanosecond of rounding. Only where the process
+    // thread moved its anchor may one interval differ.
+    int steps = 0;
     for (int i = 0; i < sentTicks.size(); i++) {
       assertEquals(sentTicks.get(i)[1], gotTicks.get(i)[1], "message " + i);
-      if (steadyAnchor) {
-        // The stamp is the sender's frame on continuo's clock, to the nanosecond.
-        long expected = anchor[1] + (sentTicks.get(i)[0] - anchor[0]) * 1_000_000_000L / rate;
-        assertEquals(expected, gotTicks.get(i)[0], "stamp of message " + i + " (frame "
-            + sentTicks.get(i)[0] + ")");
-      }
-    }
-    // Between stamps: the frames apart, to a nanosecond of rounding. Only where the process
-    // thread moved its anchor (a cycle far earlier or later than the clock, on a loaded machine)
-    // may one interval differ.
-    int steps = 0;
-    for (int i = 2; i < sentTicks.size() - 1; i++) {
-      long frames = sentTicks.get(i)[0] - sentTicks.get(i - 1)[0];
-      long nanos = gotTicks.get(i)[0] - gotTicks.get(i - 1)[0];
-      if (Math.abs(nanos - frames * 1_000_000_000L / rate) > 1) {
-        steps++;
+      if (i >= 2 && i < sentTicks.size() - 1) {
+        long frames = sentTicks.get(i)[0] - sentTicks.get(i - 1)[0];
+        long nanos = gotTicks.get(i)[0] - gotTicks.get(i - 1)[0];
+        if (Math.abs(nanos - frames * 1_000_000_000L / rate) > 1) {
+          steps++;
+        }
       }
     }
     assertTrue(steps <= anchor[2] - anchorBefore[2], steps + " intervals differ from their frames"
         + " with " + (anchor[2] - anchorBefore[2]) + " anchorings");
-
-    MidiClockFollower follower = new MidiClockFollower();
-    int ticks = 0;
-    for (long[] m : in) {
-      int msg = (int) m[1];
-      follower.onMessage(MidiMessage.status(msg), MidiMessage.data1(msg), MidiMessage.data2(msg),
-          m[0]);
-      if (MidiMessage.status(msg) == 0xF8 && ++ticks >= 25) { // one beat: 24 periods
-        assertEquals(bpm, follower.bpm(), 0.5, "tempo after tick " + ticks);
-      }
-    }
-    assertTrue(!follower.running(), "stopped at the end");
-    return in;
+    return run;
   }
 
+  /**
+   * ClockOut at 120 bpm through the output ring: the external client receives Start, 72 ticks and
+   * Stop, in order; on a run JACK kept clean, each at the frame its due time maps to and none late
+   * (up to three runs are made to get a clean one).
+   */
   @Test
   void clockOutTicksAtOneTwentyBpmArriveAtTheirExactFramesBetweenStartAndStop() throws Exception {
-    Process peer = startPeer(List.of("--from", CLIENT + ":midi_out", "--listen", "3"));
+    List<String> unclean = new ArrayList<>();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long xruns = counter("jack.xruns");
+      long late = counter("jack.output.late") + counter("jack.output.late_cycle");
+      long[] anchorBefore = connection.frameClock().anchor();
+      int ticks = 72; // three beats
+      long[] start = new long[1];
+      List<long[]> got = clockOut(ticks, start);
+      long[] anchor = connection.frameClock().anchor();
+      assertEquals(ticks + 2, got.size(), "Start, " + ticks + " ticks and Stop");
+      assertEquals(0xFA, got.get(0)[1], "Start first");
+      assertEquals(0xFC, got.get(got.size() - 1)[1], "Stop last");
+      for (int i = 1; i < got.size() - 1; i++) {
+        assertEquals(0xF8, got.get(i)[1], "message " + i);
+      }
+      if (counter("jack.xruns") != xruns || anchor[2] != anchorBefore[2]) {
+        unclean.add("xruns=" + (counter("jack.xruns") - xruns) + " anchorings="
+            + (anchor[2] - anchorBefore[2]));
+        continue;
+      }
+      int rate = connection.sampleRate();
+      double period = 60e9 / (120 * 24);
+      for (int i = 0; i < got.size(); i++) {
+        int k = Math.min(Math.max(i - 1, 0), ticks); // Start goes with tick 0, Stop at tick 72
+        long due = start[0] + Math.round(k * period);
+        assertEquals(FrameClock.frameOfNanos(anchor, rate, due), got.get(i)[0],
+            "message " + i + " due at tick " + k);
+      }
+      assertEquals(late, counter("jack.output.late") + counter("jack.output.late_cycle"),
+          counters.summary());
+      return;
+    }
+    assumeTrue(false, "JACK stalled in each of 3 runs (" + unclean + "): the machine is too "
+        + "loaded to compare frames with due times");
+  }
+
+  /**
+   * Plays Start, {@code ticks} ticks at 120 bpm and Stop; what the external client got. The time
+   * of Start goes into {@code start[0]}.
+   */
+  private List<long[]> clockOut(int ticks, long[] start) throws Exception {
+    Process peer = startPeer(List.of("--from", CLIENT + ":midi_out", "--listen", "2.5"));
     BufferedReader out = new BufferedReader(
         new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
     assertEquals("ready", out.readLine());
     ClockOut clock = new ClockOut();
-    long start = System.nanoTime() + 200_000_000L;
-    long[] anchorBefore = connection.frameClock().anchor();
-    clock.start(start, 120);
-    int ticks = 72; // three beats
+    start[0] = System.nanoTime() + 100_000_000L;
+    clock.start(start[0], 120);
     long horizon = 50_000_000L; // handed over well before their periods
     while (clock.ticks() < ticks) {
       clock.offerDue(System.nanoTime() + horizon, output);
@@ -214,35 +316,17 @@ class JackClockTest {
     }
     long stopAt = clock.nextDueNanos();
     clock.stop(stopAt);
-    while (clock.offerDue(System.nanoTime() + horizon, output) == 0
-        && System.nanoTime() < stopAt + horizon) {
+    while (clock.offerDue(System.nanoTime() + horizon, output) == 0) {
       LockSupport.parkNanos(1_000_000);
     }
-    long[] anchor = connection.frameClock().anchor();
-    JsonNode result = finish(peer, out);
     List<long[]> got = new ArrayList<>(); // {frame, status}
-    for (JsonNode e : result.get("received")) {
+    for (JsonNode e : finish(peer, out).get("received")) {
       got.add(new long[] {e.get(0).asLong(), e.get(1).asInt()});
     }
-    assertEquals(ticks + 2, got.size(), "Start, " + ticks + " ticks and Stop: " + result);
-    assertEquals(0xFA, got.get(0)[1], "Start first");
-    assertEquals(0xFC, got.get(got.size() - 1)[1], "Stop last");
-    assumeTrue(anchor[2] == anchorBefore[2], "JACK's cycles drifted from the clock by more than"
-        + " 2 ms during the run (a loaded machine); frames cannot be compared to due times");
-    int rate = connection.sampleRate();
-    double period = 60e9 / (120 * 24);
-    for (int i = 0; i < got.size(); i++) {
-      int k = Math.min(Math.max(i - 1, 0), ticks); // Start goes with tick 0, Stop is tick 72's time
-      long due = start + Math.round(k * period);
-      long frame = FrameClock.frameOfNanos(anchor, rate, due);
-      assertEquals(i == 0 ? 0xFA : i == got.size() - 1 ? 0xFC : 0xF8, got.get(i)[1], "message " + i);
-      assertEquals(frame, got.get(i)[0], "message " + i + " due at tick " + k);
-    }
-    assertEquals(0, counter("jack.output.late") + counter("jack.output.late_cycle"),
-        counters.summary());
+    return got;
   }
 
-  private long counter(String name) {
+  private static long counter(String name) {
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile(java.util.regex.Pattern.quote(name) + "=(\\d+)").matcher(counters.summary());
     return m.find() ? Long.parseLong(m.group(1)) : 0;
