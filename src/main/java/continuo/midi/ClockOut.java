@@ -41,7 +41,7 @@ public final class ClockOut {
     anchorTick = 0;
   }
 
-  /** Resumes after {@link #stop} with Continue at {@code nanos}: ticks go on from where they were. */
+  /** Resumes after {@link #stop} with Continue at {@code nanos}; ticks go on where they were. */
   public void resume(long nanos, double bpm) {
     run(MidiMessage.CONTINUE, nanos, bpm);
     anchorTick = nextTick;

@@ -53,7 +53,7 @@ class ClockOutTest {
       ring.drain((t, m) -> { });
     }
     assertEquals(140 * 24 * 60, clock.ticks(), "ticks in an hour at 140 bpm");
-    assertEquals(T0 + hour, clock.nextDueNanos(), "the next tick is on the hour, to the nanosecond");
+    assertEquals(T0 + hour, clock.nextDueNanos(), "the next tick is on the hour, to the ns");
   }
 
   @Test

@@ -5,13 +5,13 @@ package continuo.midi.jack;
  * is sample-accurate from one period to the next (a clock follower reads tick times through it).
  * The driver's frames keep time; the process thread is only woken late, never early, by a varying
  * amount. So the anchor is the earliest-running cycle seen: set at the first cycle, moved back to
- * any cycle that runs more than {@link #EARLY_NANOS} earlier than the anchor puts it, kept when a cycle runs a little late, and
- * moved on only when the frames have really lost the clock: a cycle more than one and a half periods
- * behind it (stalled), or every cycle of a second more than {@link #RESYNC_NANOS} behind it (the
- * driver's clock runs slower than the system's). Also tells whether a cycle came late (a period or more behind the clock, or after skipped
- * cycles: an xrun). Owned by JACK's process thread; allocates nothing. The anchor is also
- * published (seqlock) so that another thread can map a time to the frame the process thread puts it
- * at ({@link #anchor}), for diagnostics and tests.
+ * a cycle that runs more than {@link #EARLY_NANOS} earlier than the anchor puts it, kept when a
+ * cycle runs a little late, and moved on only when the frames have really lost the clock: a cycle
+ * more than one and a half periods behind it (a stall), or every cycle of a second more than
+ * {@link #RESYNC_NANOS} behind it (the driver lost time). Also tells whether a cycle came late (a
+ * period or more behind the clock, or after skipped cycles: an xrun). Owned by JACK's process
+ * thread; allocates nothing. The anchor is also published (seqlock) so that another thread can map
+ * a time to the frame the process thread puts it at ({@link #anchor}), for diagnostics and tests.
  */
 final class FrameClock {
   static final long RESYNC_NANOS = 2_000_000;

@@ -29,11 +29,11 @@ import org.jaudiolibs.jnajack.JackXrunCallback;
  * thread) only moves events: input events (notes, controllers, MIDI clock and transport), stamped
  * with the NanoClock time of their frame, into the input ring ({@link JackInput}); due output
  * events (notes, controllers, clock ticks and transport), from the output ring through a small
- * time-ordered heap, into the output buffer at the frame offset of their timestamp. It never runs the model, allocates nothing
- * (its libjack calls are bound directly, {@link LibJack}; jnajack opens the client, the ports and
- * the notifications), and never throws (failures are counted). After an xrun it writes again the
- * note-offs of the last moments, which the readers of its output may have missed
- * ({@link NoteOffMemory}).
+ * time-ordered heap, into the output buffer at the frame offset of their timestamp. It never runs
+ * the model, allocates nothing (its libjack calls are bound directly, {@link LibJack}; jnajack
+ * opens the client, the ports and the notifications), and never throws (failures are counted).
+ * After an xrun it writes again the note-offs of the last moments, which the readers of its output
+ * may have missed ({@link NoteOffMemory}).
  */
 final class JackConnection implements MidiConnection, JackShutdownCallback, JackXrunCallback {
   private static final int WARM_UP_CYCLES = 16;

@@ -50,7 +50,7 @@ final class JackMidiReader {
     data.read(0, into, 0, Math.min(size, into.length));
   }
 
-  /** Copies {@code len} bytes of the last event read, from byte {@code from} on, into {@code into}. */
+  /** Copies {@code len} bytes of the last event read, from its byte {@code from} on. */
   void copy(int from, byte[] into, int len) {
     data.read(from, into, 0, len);
   }

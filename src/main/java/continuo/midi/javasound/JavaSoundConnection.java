@@ -244,8 +244,8 @@ final class JavaSoundConnection implements MidiConnection, Agent {
    * Java Sound's delivery thread: stamps channel messages, MIDI clock and transport (clock, Start,
    * Continue, Stop, Song Position) with the time they are received and forwards them; everything
    * else (SysEx, active sensing, time code) is ignored. Java Sound has already split the device's
-   * byte stream into messages, real-time bytes included, so each arrives whole. A message whose data
-   * bytes do not fit its status is counted as malformed and skipped.
+   * byte stream into messages, real-time bytes included, so each arrives whole. A message whose
+   * data bytes do not fit its status is counted as malformed and skipped.
    */
   private static final class InputReceiver implements Receiver {
     private final MidiEventRing input;

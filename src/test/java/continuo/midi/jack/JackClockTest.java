@@ -143,8 +143,8 @@ class JackClockTest {
    * The external client sends Start, 48 jittered ticks and Stop. Every tick must arrive, in order,
    * each interval stamped as the frames apart. On a run JACK kept clean (no xrun, the frames
    * anchored throughout), each stamp is also the sender's frame on continuo's clock to the
-   * nanosecond, and a follower fed from the stamps is within 0.5 bpm from one beat on. A loaded machine stalls the dummy driver now and then; up to three runs are
-   * made to get a clean one.
+   * nanosecond, and a follower fed from the stamps is within 0.5 bpm from one beat on. A loaded
+   * machine stalls the dummy driver now and then; up to three runs are made to get a clean one.
    */
   private Run followsAJitteryClock(double bpm, int seed, boolean interleave) throws Exception {
     List<String> unclean = new ArrayList<>();
