@@ -172,15 +172,20 @@ class JackClockTest {
       }
       MidiClockFollower follower = new MidiClockFollower();
       int ticks = 0;
+      double afterOneBeat = 0;
       for (long[] m : run.in) {
         int msg = (int) m[1];
         follower.onMessage(MidiMessage.status(msg), MidiMessage.data1(msg),
             MidiMessage.data2(msg), m[0]);
         if (MidiMessage.status(msg) == 0xF8 && ++ticks >= 25) { // one beat: 24 periods
           assertEquals(bpm, follower.bpm(), 0.5, "tempo after tick " + ticks);
+          afterOneBeat = ticks == 25 ? follower.bpm() : afterOneBeat;
         }
       }
       assertTrue(!follower.running(), "stopped at the end");
+      // Reported, not asserted beyond the 0.5 bpm: the error of one run.
+      System.out.printf("JACK clock in at %.0f bpm, +-1 ms jitter (run %d): %.3f bpm after one "
+          + "beat, %.3f bpm after two%n", bpm, attempt + 1, afterOneBeat, follower.bpm());
       return run;
     }
     assumeTrue(false, "JACK stalled in each of 3 runs (" + unclean + "): the machine is too "
