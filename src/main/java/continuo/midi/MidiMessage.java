@@ -1,8 +1,9 @@
 package continuo.midi;
 
 /**
- * A MIDI channel message packed into one int, {@code status | data1 << 8 | data2 << 16}, so that
- * rings, heaps and callbacks move primitives only. Pure functions; any thread.
+ * A MIDI message packed into one int, {@code status | data1 << 8 | data2 << 16}, so that rings,
+ * heaps and callbacks move primitives only: channel messages, and the system messages of clock and
+ * transport (a real-time byte is its status alone). Pure functions; any thread.
  */
 public final class MidiMessage {
   private MidiMessage() {}
@@ -13,6 +14,16 @@ public final class MidiMessage {
   public static final int PROGRAM_CHANGE = 0xC0;
   public static final int CC_ALL_SOUND_OFF = 120;
   public static final int CC_ALL_NOTES_OFF = 123;
+  /** Song Position Pointer: two data bytes, the position in sixteenths (LSB first). */
+  public static final int SONG_POSITION = 0xF2;
+  /** Timing clock, 24 per quarter note (real-time). */
+  public static final int CLOCK = 0xF8;
+  /** Start the sequence from its beginning (real-time). */
+  public static final int START = 0xFA;
+  /** Continue from the current song position (real-time). */
+  public static final int CONTINUE = 0xFB;
+  /** Stop, keeping the song position (real-time). */
+  public static final int STOP = 0xFC;
 
   public static int pack(int status, int data1, int data2) {
     return (status & 0xFF) | (data1 & 0x7F) << 8 | (data2 & 0x7F) << 16;
@@ -43,6 +54,17 @@ public final class MidiMessage {
   /** The channel 1..16 of a channel message. */
   public static int channel(int msg) {
     return (msg & 0x0F) + 1;
+  }
+
+  /** A system real-time message (0xF8..0xFF): one byte, allowed anywhere in a MIDI stream. */
+  public static boolean isRealTime(int msg) {
+    return status(msg) >= 0xF8;
+  }
+
+  /** Clock, Start, Continue, Stop or Song Position: what a MIDI clock master sends. */
+  public static boolean isClockOrTransport(int msg) {
+    int s = status(msg);
+    return s == CLOCK || s == START || s == CONTINUE || s == STOP || s == SONG_POSITION;
   }
 
   /** A note-on with velocity > 0 (velocity 0 is a note-off by MIDI convention). */

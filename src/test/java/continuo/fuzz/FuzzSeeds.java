@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -38,6 +39,16 @@ public final class FuzzSeeds {
     Files.write(midi.resolve("seed-format0-running-status-pedal-tempo-sysex.mid"), format0());
     // Not a seed (fuzzing starts from valid files) but a regression input: it once took 1.1 GB.
     Files.write(midi.resolve("regression-delta-time-bomb.mid"), deltaTimeBomb(300));
+
+    Path stream = dir("MidiStreamDecoderFuzzTest", "anyByteStreamDecodesIntoWholeMessagesOnly");
+    Files.write(stream.resolve("seed-live-stream"), new byte[] {
+        (byte) 0x90, 60, 100, 62, 90, (byte) 0xF8, 64, 80, (byte) 0xB0, 64, 127, (byte) 0xF0, 1, 2,
+        3, (byte) 0xFE, (byte) 0xF7, (byte) 0x80, 60, 0, (byte) 0xC3, 5, (byte) 0xF2, 1, 2,
+        (byte) 0xE0, 0, 64, (byte) 0xFA, 3});
+    Path wellFormed = dir("MidiStreamDecoderFuzzTest", "everyWellFormedStreamDecodesExactly");
+    byte[] random = new byte[2048];
+    new Random(1).nextBytes(random);
+    Files.write(wellFormed.resolve("seed-random"), random);
 
     Path model = tmp.resolve("tiny.cmodel");
     ModelFile.write(RandomModels.create(1, 1, 1, 7), model);

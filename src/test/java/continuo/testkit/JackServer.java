@@ -25,8 +25,15 @@ public final class JackServer implements AutoCloseable {
   private final String name;
   private Process process;
   private final Path log;
+  private final int period;
 
   public JackServer() throws IOException, InterruptedException {
+    this(256);
+  }
+
+  /** A server whose periods are {@code period} frames at 48 kHz. */
+  public JackServer(int period) throws IOException, InterruptedException {
+    this.period = period;
     name = "continuo-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
     log = Files.createTempFile("jackd-", ".log");
     start();
@@ -41,7 +48,7 @@ public final class JackServer implements AutoCloseable {
 
   private void start() throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("jackd", "--no-realtime", "-S", "-n", name, "-d", "dummy",
-        "-r", "48000", "-p", "256");
+        "-r", "48000", "-p", String.valueOf(period));
     pb.environment().putAll(environment());
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();

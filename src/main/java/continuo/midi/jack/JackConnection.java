@@ -26,13 +26,14 @@ import org.jaudiolibs.jnajack.JackXrunCallback;
 
 /**
  * A JACK client with one MIDI input and one MIDI output port. The process callback (JACK's real-time
- * thread) only moves events: input events, stamped with the NanoClock time of their frame, into the
- * input ring; due output events, from the output ring through a small time-ordered heap, into the
- * output buffer at the frame offset of their timestamp. It never runs the model, allocates nothing
- * (its libjack calls are bound directly, {@link LibJack}; jnajack opens the client, the ports and
- * the notifications), and never throws (failures are counted). After an xrun it writes again the
- * note-offs of the last moments, which the readers of its output may have missed
- * ({@link NoteOffMemory}).
+ * thread) only moves events: input events (notes, controllers, MIDI clock and transport), stamped
+ * with the NanoClock time of their frame, into the input ring ({@link JackInput}); due output
+ * events (notes, controllers, clock ticks and transport), from the output ring through a small
+ * time-ordered heap, into the output buffer at the frame offset of their timestamp. It never runs
+ * the model, allocates nothing (its libjack calls are bound directly, {@link LibJack}; jnajack
+ * opens the client, the ports and the notifications), and never throws (failures are counted).
+ * After an xrun it writes again the note-offs of the last moments, which the readers of its output
+ * may have missed ({@link NoteOffMemory}).
  */
 final class JackConnection implements MidiConnection, JackShutdownCallback, JackXrunCallback {
   private static final int WARM_UP_CYCLES = 16;
@@ -40,10 +41,9 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private static final long REPEAT_WINDOW_NANOS = 200_000_000;
 
   private final NanoClock clock;
-  private final MidiEventRing input;
+  private final JackInput input;
   private final MidiEventRing output;
   private final EventHeap pending = new EventHeap(4096);
-  private final JackMidiReader event = new JackMidiReader();
   /** JACK calls this every period; held here because JNA keeps only a weak reference to it. */
   private final LibJack.Process cycle = this::process;
   private final byte[] inBytes = new byte[3];
@@ -51,8 +51,6 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private final NoteOffMemory recentNoteOffs = new NoteOffMemory(256);
   private final int[] repeats = new int[256];
   private final MidiHandler toPending = this::toPending;
-  private final AtomicCounter skippedInput;
-  private final AtomicCounter unreadableInput;
   private final AtomicCounter lateOutput;
   private final AtomicCounter lateCycleOutput;
   private final AtomicCounter periodFull;
@@ -87,11 +85,9 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   JackConnection(MidiSettings settings, MidiEventRing input, MidiEventRing output, NanoClock clock,
       Counters counters) throws MidiBackendException {
     this.clock = clock;
-    this.input = input;
+    this.input = new JackInput(input, counters);
     this.output = output;
     this.passThrough = settings.passThrough();
-    this.skippedInput = counters.newCounter("jack.input.skipped");
-    this.unreadableInput = counters.newCounter("jack.input.unreadable");
     this.lateOutput = counters.newCounter("jack.output.late");
     this.lateCycleOutput = counters.newCounter("jack.output.late_cycle");
     this.periodFull = counters.newCounter("jack.output.period_full");
@@ -184,7 +180,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
         passThrough();
       } else {
         try {
-          readInput();
+          input.read(inBuffer, frame0, frameClock);
         } finally {
           writeOutput(); // whatever happened to the input, this period's output goes out
         }
@@ -215,7 +211,8 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     LibJack.jack_midi_clear_buffer(outBuffer);
     int n = LibJack.jack_midi_get_event_count(inBuffer);
     for (int i = 0; i < n; i++) {
-      if (!readEvent(i)) {
+      JackMidiReader event = input.event(inBuffer, i);
+      if (event == null) {
         continue;
       }
       int size = event.size();
@@ -225,40 +222,6 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
           return;
         }
       }
-    }
-  }
-
-  /**
-   * Reads input event {@code i} into {@link #event}; false when JACK refused it
-   * (jack_midi_event_get failed), which is counted so the caller can skip it and read the rest.
-   */
-  private boolean readEvent(int i) {
-    if (event.read(inBuffer, i)) {
-      return true;
-    }
-    unreadableInput.increment();
-    return false;
-  }
-
-  private void readInput() {
-    int n = LibJack.jack_midi_get_event_count(inBuffer);
-    for (int i = 0; i < n; i++) {
-      if (!readEvent(i)) {
-        continue;
-      }
-      int size = event.size();
-      if (size < 1 || size > 3) {
-        skippedInput.increment(); // SysEx and empty events carry nothing the engine plays
-        continue;
-      }
-      event.copy(inBytes);
-      int status = inBytes[0] & 0xFF;
-      if (status < 0x80 || size != MidiMessage.length(MidiMessage.pack(status, 0, 0))) {
-        skippedInput.increment();
-        continue;
-      }
-      int msg = MidiMessage.pack(status, size > 1 ? inBytes[1] : 0, size > 2 ? inBytes[2] : 0);
-      input.offer(frameClock.nanosOfFrame(frame0 + event.time()), msg);
     }
   }
 
@@ -354,6 +317,15 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   public long outputLeadNanos() {
     // An event must be in the pending heap before the cycle that plays it starts.
     return 2L * bufferSize * 1_000_000_000L / sampleRate;
+  }
+
+  /** The mapping of frames to clock time the process callback uses; diagnostics and tests. */
+  FrameClock frameClock() {
+    return frameClock;
+  }
+
+  int sampleRate() {
+    return sampleRate;
   }
 
   @Override

@@ -50,6 +50,11 @@ final class JackMidiReader {
     data.read(0, into, 0, Math.min(size, into.length));
   }
 
+  /** Copies {@code len} bytes of the last event read, from its byte {@code from} on. */
+  void copy(int from, byte[] into, int len) {
+    data.read(from, into, 0, len);
+  }
+
   /** A pointer moved to each event's bytes in turn, so reading an event makes no new object. */
   private static final class Cursor extends Pointer {
     Cursor() {

@@ -75,13 +75,14 @@ final class JavaSoundConnection implements MidiConnection, Agent {
     this.overflow = counters.newCounter("javasound.output.overflow");
     this.sendErrors = counters.newCounter("javasound.output.errors");
     AtomicCounter ignored = counters.newCounter("javasound.input.ignored");
+    AtomicCounter malformed = counters.newCounter("javasound.input.malformed");
     try {
       outDevice.open();
       receiver = outDevice.getReceiver();
       if (inDevice != null) {
         inDevice.open();
         transmitter = inDevice.getTransmitter();
-        transmitter.setReceiver(new InputReceiver(input, clock, ignored));
+        transmitter.setReceiver(new InputReceiver(input, clock, ignored, malformed));
       } else {
         transmitter = null;
       }
@@ -239,25 +240,49 @@ final class JavaSoundConnection implements MidiConnection, Agent {
     outDevice.close();
   }
 
-  /** Java Sound's delivery thread: stamps and forwards short messages; everything else is ignored. */
+  /**
+   * Java Sound's delivery thread: stamps channel messages, MIDI clock and transport (clock, Start,
+   * Continue, Stop, Song Position) with the time they are received and forwards them; everything
+   * else (SysEx, active sensing, time code) is ignored. Java Sound has already split the device's
+   * byte stream into messages, real-time bytes included, so each arrives whole. A message whose
+   * data bytes do not fit its status is counted as malformed and skipped.
+   */
   private static final class InputReceiver implements Receiver {
     private final MidiEventRing input;
     private final NanoClock clock;
     private final AtomicCounter ignored;
+    private final AtomicCounter malformed;
 
-    InputReceiver(MidiEventRing input, NanoClock clock, AtomicCounter ignored) {
+    InputReceiver(MidiEventRing input, NanoClock clock, AtomicCounter ignored,
+        AtomicCounter malformed) {
       this.input = input;
       this.clock = clock;
       this.ignored = ignored;
+      this.malformed = malformed;
     }
 
     @Override
     public void send(javax.sound.midi.MidiMessage message, long timeStamp) {
-      if (message instanceof ShortMessage s && s.getStatus() >= 0x80 && s.getStatus() < 0xF0) {
-        input.offer(clock.nanoTime(), MidiMessage.pack(s.getStatus(), s.getData1(), s.getData2()));
-      } else {
+      long now = clock.nanoTime();
+      if (!(message instanceof ShortMessage s)) {
         ignored.increment();
+        return;
       }
+      int status = s.getStatus();
+      int msg = MidiMessage.pack(status, s.getData1(), s.getData2());
+      if (status < 0x80 || (status >= 0xF0 && !MidiMessage.isClockOrTransport(msg))) {
+        ignored.increment();
+      } else if (s.getLength() != MidiMessage.length(msg) || !dataFits(s)) {
+        malformed.increment();
+      } else {
+        input.offer(now, msg);
+      }
+    }
+
+    /** Whether every data byte the message carries is 0..127. */
+    private static boolean dataFits(ShortMessage s) {
+      int n = s.getLength() - 1;
+      return (n < 1 || (s.getData1() & 0x80) == 0) && (n < 2 || (s.getData2() & 0x80) == 0);
     }
 
     @Override
