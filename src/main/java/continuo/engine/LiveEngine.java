@@ -157,7 +157,7 @@ public final class LiveEngine implements Agent {
     return controls.learnedCc();
   }
 
-  /** Control thread: a reconnected backend may need events earlier (or later) than before. */
+  /** Supervisor thread: a reconnected backend may need events earlier (or later) than before. */
   public void setOutputLead(long nanos) {
     gate.setOutputLead(nanos);
   }

@@ -79,7 +79,7 @@ final class OutputGate {
     thru = p.thru();
   }
 
-  /** Control thread: a reconnected backend may need events earlier (or later) than before. */
+  /** Supervisor thread: a reconnected backend may need events earlier (or later) than before. */
   void setOutputLead(long nanos) {
     outputLead = nanos;
   }

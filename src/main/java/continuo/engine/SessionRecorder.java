@@ -11,8 +11,9 @@ import java.nio.file.Path;
 /**
  * {@code --record session.mid}: collects the notes of the jam from the engine's record ring (the
  * player's on one track, continuo's on another) and writes them as a type 1 MIDI file, 480 ticks per
- * quarter at 120 bpm (the tempo is written in the player's track). Drained and written by the
- * control thread, never the engine thread.
+ * quarter at 120 bpm (the tempo is written in the player's track). Drained by the session's
+ * supervisor thread while the jam runs, and written by the control thread once it has stopped;
+ * never touched by the engine thread.
  */
 public final class SessionRecorder {
   private static final int PPQ = 480;
@@ -31,7 +32,7 @@ public final class SessionRecorder {
     this.startNanos = startNanos;
   }
 
-  /** Control thread: moves what the engine recorded into the tracks; call it regularly. */
+  /** Supervisor thread (control thread once it has stopped): moves what the engine recorded into the tracks; call it regularly. */
   public int drain() {
     return ring.drain(add);
   }

@@ -8,7 +8,7 @@ import org.agrona.concurrent.Agent;
 /**
  * A one-off job as an agent: lets the JIT compile a stepper before it plays (see {@link
  * LiveSession#WARM_UP_MIN_STEPS}), on its own thread while the backend opens, then idles until its
- * runner is closed. The control thread waits for it with {@link #awaitSteps}.
+ * runner is closed. The control thread waits for it with {@link #awaitDone}.
  */
 final class WarmUpAgent implements Agent {
   private final LstmStepper stepper;

@@ -4,7 +4,8 @@ package continuo.midi;
  * MIDI clock out, for a drum machine or DAW that follows continuo: timing clock (0xF8) at 24 per
  * quarter note at the current tempo, framed by Start (or Continue) and Stop, handed to an output
  * ring as packed messages with their due times, which the backend plays at those times (JACK at
- * their exact frames). The engine thread owns it: it calls {@link #start}, {@link #tempo} and
+ * their exact frames). One thread owns it (the engine
+ * thread, once clock out is wired into the engine): it calls {@link #start}, {@link #tempo} and
  * {@link #stop} as the transport and tempo change, and {@link #offerDue} every turn of its loop
  * with a horizon of now plus the backend's output lead. Tick times are computed from the last
  * change of tempo (never by adding rounded periods), so they do not drift. Allocates nothing.
