@@ -415,10 +415,9 @@ class LiveEngineTest {
   }
 
   @Test
-  void aModelWhoseScoresAreNotFiniteAnswersNothingAndEachPhraseIsCounted(
-      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    continuo.model.LstmStepper huge = continuo.model.Models.stepper(
-        continuo.model.ModelFile.read(continuo.testkit.OverflowingModel.write(dir)));
+  void aModelWhoseScoresAreNotFiniteAnswersNothingAndEachPhraseIsCounted() {
+    continuo.model.LstmStepper huge =
+        continuo.model.Models.stepper(continuo.testkit.OverflowingModel.weights());
     continuo.sample.Sampler sampling = new continuo.sample.Sampler(3, 388);
     engine = new LiveEngine(clock, input, out.ring, 0, preset.withTiming(100, 0, false), huge,
         sampling::sample, null, List.of(), counters);
