@@ -342,6 +342,11 @@ def main():
                           "world_size": world, "blas": blas_name(), "threads": torch.get_num_threads()}))
     if world > 1:
         torch.distributed.destroy_process_group()
+        # Everything is written; leave without the interpreter's shutdown, which after a gloo run
+        # hangs now and then in a background thread's teardown (torch 1.13), spinning a core.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def save(model, args, manifest, world, device, history, best, events_per_second, seconds, n_train, n_valid):

@@ -44,7 +44,11 @@ class TorchTrainerTest {
         "16", "--layers", "2", "--batch", "4", "--seq-len", "16", "--epochs", "2", "--lr", "0.01",
         "--threads", "1", "--stretch", "0.1")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "train_torch.py timed out");
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("train_torch.py timed out:\n" + Files.readString(log));
+    }
     assertEquals(0, p.exitValue(), "train_torch.py failed (is python3-torch installed? "
         + "scripts/install-test-deps installs it):\n" + Files.readString(log));
 
