@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "encode",
     mixinStandardHelpOptions = true,
-    description = {"Print the event tokens of a MIDI file, comma separated, on one line;",
-        "or, with --shards OUT --corpus DIR..., write a whole corpus once as token shards for"
-            + " train --shards and scripts/train_torch.py."})
+    description = {"Prints the event tokens of a MIDI file, or writes a corpus as token shards.",
+        "With FILE.mid: the tokens comma separated, on one line. With --shards OUT --corpus"
+            + " DIR...: the whole corpus once as token shards for train --shards and"
+            + " scripts/train_torch.py."})
 final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Evaluate a model on MIDI files: negative log-likelihood per event and "
+    description = "Evaluates a model on MIDI files: negative log-likelihood per event and "
         + "perplexity, the pitch-class KL divergence and note-bigram score of music it generates "
         + "from the files' openings, and unigram/trigram baselines on the same events.")
 final class EvalCommand implements Callable<Integer> {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Continue a MIDI phrase with a model.",
+      "Continues a MIDI phrase with a model.",
       "OUT holds the primer followed by the model's continuation; the same seed gives the same file."
     })
 final class GenerateCommand implements Callable<Integer> {

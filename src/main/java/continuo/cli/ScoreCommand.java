@@ -20,9 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "score",
     mixinStandardHelpOptions = true,
     description = {
-      "Feeds a token sequence to a model from its zero state and prints, after each token, the "
-          + "log-softmax of the output (temperature 1) as one JSON object per line:",
-      "{\"step\":i,\"token\":t_i,\"logprobs\":[V floats]}."
+      "Feeds a token sequence to a model from its zero state and prints the log-softmax of the"
+          + " output (temperature 1) after each token, one JSON object per line.",
+      "Each line reads {\"step\":i,\"token\":t_i,\"logprobs\":[V floats]}."
     })
 public final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
