@@ -29,31 +29,6 @@ public final class Preset {
     this.values = values;
   }
 
-  /**
-   * The preset every setting of which is given: the values in the order of {@link Settings#ALL}.
-   *
-   * @deprecated build presets from {@link #defaults} with {@link #with(String, Object)} or
-   *     {@link #with(Setting, Object)}: this constructor grows with every new setting.
-   */
-  @Deprecated
-  public Preset(String name, Path model, double temperature, double topP, int temperatureCc,
-      int program, int inputChannel, int outputChannel, Mode mode, int responseGapMs,
-      int responseLengthMs, int endOfPhraseCc, int lookaheadMs, int maxPolyphony,
-      int maxNoteLengthMs, int latencyOffsetMs, int dropLateMs, boolean thru, int panicCc,
-      int presetCc) {
-    this(defaults(name, model).with(Settings.TEMPERATURE, temperature).with(Settings.TOP_P, topP)
-        .with(Settings.TEMPERATURE_CC, temperatureCc).with(Settings.PROGRAM, program)
-        .with(Settings.INPUT_CHANNEL, inputChannel).with(Settings.OUTPUT_CHANNEL, outputChannel)
-        .with(Settings.MODE, mode).with(Settings.RESPONSE_GAP_MS, responseGapMs)
-        .with(Settings.RESPONSE_LENGTH_MS, responseLengthMs)
-        .with(Settings.END_OF_PHRASE_CC, endOfPhraseCc).with(Settings.LOOKAHEAD_MS, lookaheadMs)
-        .with(Settings.MAX_POLYPHONY, maxPolyphony)
-        .with(Settings.MAX_NOTE_LENGTH_MS, maxNoteLengthMs)
-        .with(Settings.LATENCY_OFFSET_MS, latencyOffsetMs).with(Settings.DROP_LATE_MS, dropLateMs)
-        .with(Settings.THRU, thru).with(Settings.PANIC_CC, panicCc)
-        .with(Settings.PRESET_CC, presetCc).values);
-  }
-
   /** Every setting at its default, named {@code name} and playing {@code model}. */
   public static Preset defaults(String name, Path model) {
     Object[] v = new Object[Settings.ALL.size()];

@@ -12,6 +12,7 @@ import continuo.midi.MidiEventRing;
 import continuo.midi.MidiMessage;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import continuo.preset.Settings;
 import continuo.sample.Sampler;
 import continuo.testkit.FakeClock;
 import continuo.testkit.RecordingOutput;
@@ -49,13 +50,27 @@ class LiveEnginePropertyTest {
     int poly = 1 + r.nextInt(6);
     int maxLen = 100 + r.nextInt(2_000);
     Mode mode = r.nextBoolean() ? Mode.DUET : Mode.CALL_RESPONSE;
-    Preset preset = new Preset("p", Path.of("m"), 1.0, r.nextBoolean() ? 1.0 : 0.9, 21, 1, 0, 1,
-        mode, r.nextInt(600), r.nextInt(2) * 1_000, 67, 50 + r.nextInt(400), poly, maxLen,
-        r.nextInt(40) - 20, 30, r.nextBoolean(), 100, 22);
+    Preset preset = Preset.defaults("p", Path.of("m")).with(Settings.TEMPERATURE, 1.0)
+        .with(Settings.TOP_P, r.nextBoolean() ? 1.0 : 0.9).with(Settings.TEMPERATURE_CC, 21)
+        .with(Settings.PROGRAM, 1).with(Settings.MODE, mode)
+        .with(Settings.RESPONSE_GAP_MS, r.nextInt(600))
+        .with(Settings.RESPONSE_LENGTH_MS, r.nextInt(2) * 1_000).with(Settings.END_OF_PHRASE_CC, 67)
+        .with(Settings.LOOKAHEAD_MS, 50 + r.nextInt(400)).with(Settings.MAX_POLYPHONY, poly)
+        .with(Settings.MAX_NOTE_LENGTH_MS, maxLen)
+        .with(Settings.LATENCY_OFFSET_MS, r.nextInt(40) - 20).with(Settings.DROP_LATE_MS, 30)
+        .with(Settings.THRU, r.nextBoolean()).with(Settings.PANIC_CC, 100)
+        .with(Settings.PRESET_CC, 22);
     // The same limits on another channel and model: switching must release the old voice's notes.
-    Preset other = new Preset("q", Path.of("q"), 0.8, 1.0, 21, 2, 0, 2, mode, preset.responseGapMs(),
-        preset.responseLengthMs(), 67, preset.lookaheadMs(), poly, maxLen,
-        preset.latencyOffsetMs(), 30, preset.thru(), 100, 22);
+    Preset other = Preset.defaults("q", Path.of("q")).with(Settings.TEMPERATURE, 0.8)
+        .with(Settings.TEMPERATURE_CC, 21).with(Settings.PROGRAM, 2)
+        .with(Settings.OUTPUT_CHANNEL, 2).with(Settings.MODE, mode)
+        .with(Settings.RESPONSE_GAP_MS, preset.responseGapMs())
+        .with(Settings.RESPONSE_LENGTH_MS, preset.responseLengthMs())
+        .with(Settings.END_OF_PHRASE_CC, 67).with(Settings.LOOKAHEAD_MS, preset.lookaheadMs())
+        .with(Settings.MAX_POLYPHONY, poly).with(Settings.MAX_NOTE_LENGTH_MS, maxLen)
+        .with(Settings.LATENCY_OFFSET_MS, preset.latencyOffsetMs()).with(Settings.DROP_LATE_MS, 30)
+        .with(Settings.THRU, preset.thru()).with(Settings.PANIC_CC, 100)
+        .with(Settings.PRESET_CC, 22);
     int[] tune = {velocity(r.nextInt(32)), noteOn(60), noteOn(64), timeShift(1 + r.nextInt(30)),
         noteOff(60), noteOn(67), timeShift(1 + r.nextInt(50)), noteOff(64), noteOff(67),
         noteOn(72), timeShift(1 + r.nextInt(100))};

@@ -13,6 +13,7 @@ import continuo.midi.MidiEventRing;
 import continuo.midi.MidiMessage;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import continuo.preset.Settings;
 import continuo.testkit.ArgmaxSampler;
 import continuo.testkit.FakeClock;
 import continuo.testkit.RecordingOutput;
@@ -38,10 +39,7 @@ class LiveEngineTest {
   private Preset preset = temperatureCc(Preset.forModel(Path.of("scripted.cmodel")), 21);
 
   private static Preset temperatureCc(Preset p, int cc) {
-    return new Preset(p.name(), p.model(), p.temperature(), p.topP(), cc, p.program(),
-        p.inputChannel(), p.outputChannel(), p.mode(), p.responseGapMs(), p.responseLengthMs(),
-        p.endOfPhraseCc(), p.lookaheadMs(), p.maxPolyphony(), p.maxNoteLengthMs(),
-        p.latencyOffsetMs(), p.dropLateMs(), p.thru(), p.panicCc(), p.presetCc());
+    return p.with(Settings.TEMPERATURE_CC, cc);
   }
   private ScriptedStepper model = new ScriptedStepper(MELODY);
   private LiveEngine engine;
@@ -166,8 +164,9 @@ class LiveEngineTest {
     // A model that only ever wants new notes and never lets go.
     model = new ScriptedStepper(noteOn(60), noteOn(62), noteOn(64), noteOn(65), noteOn(67),
         timeShift(5));
-    preset = new Preset("p", Path.of("m"), 1, 1, -1, -1, 0, 1, Mode.DUET, 100, 0, -1, 250, 2, 500,
-        0, 50, false, -1, -1);
+    preset = Preset.defaults("p", Path.of("m")).with(Settings.TEMPERATURE, 1.0)
+        .with(Settings.RESPONSE_GAP_MS, 100).with(Settings.MAX_POLYPHONY, 2)
+        .with(Settings.MAX_NOTE_LENGTH_MS, 500);
     phrase();
     run(5_000);
     assertTrue(out.noteOns().size() > 4);
@@ -283,8 +282,9 @@ class LiveEngineTest {
 
   @Test
   void theEndOfPhraseControllerEndsTheCallAtOnce() {
-    preset = new Preset("cr", Path.of("m"), 1, 1, -1, -1, 0, 1, Mode.CALL_RESPONSE, 5_000, 800,
-        67, 250, 8, 4000, 0, 50, false, -1, -1);
+    preset = Preset.defaults("cr", Path.of("m")).with(Settings.TEMPERATURE, 1.0)
+        .with(Settings.MODE, Mode.CALL_RESPONSE).with(Settings.RESPONSE_GAP_MS, 5_000)
+        .with(Settings.RESPONSE_LENGTH_MS, 800).with(Settings.END_OF_PHRASE_CC, 67);
     phrase();
     run(100);
     assertTrue(out.noteOns().isEmpty(), "still listening: the gap is 5 s");
@@ -297,10 +297,12 @@ class LiveEngineTest {
 
   @Test
   void aProgramChangeSwapsInTheWarmedModelAndABrokenOneNeverReplacesIt() throws Exception {
-    Preset other = new Preset("other", Path.of("other.cmodel"), 0.5, 1, -1, 7, 0, 5, Mode.DUET,
-        100, 0, -1, 250, 8, 4000, 0, 50, false, -1, -1);
-    Preset broken = new Preset("broken", Path.of("broken.cmodel"), 0.5, 1, -1, 8, 0, 6,
-        Mode.DUET, 100, 0, -1, 250, 8, 4000, 0, 50, false, -1, -1);
+    Preset other = Preset.defaults("other", Path.of("other.cmodel")).with(Settings.TEMPERATURE, 0.5)
+        .with(Settings.PROGRAM, 7).with(Settings.OUTPUT_CHANNEL, 5)
+        .with(Settings.RESPONSE_GAP_MS, 100);
+    Preset broken = Preset.defaults("broken", Path.of("broken.cmodel"))
+        .with(Settings.TEMPERATURE, 0.5).with(Settings.PROGRAM, 8).with(Settings.OUTPUT_CHANNEL, 6)
+        .with(Settings.RESPONSE_GAP_MS, 100);
     ScriptedStepper otherModel = new ScriptedStepper(MELODY);
     List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (PresetSwitcher switcher = new PresetSwitcher(p -> {
@@ -335,18 +337,20 @@ class LiveEngineTest {
 
   @Test
   void thePresetControllerSplitsItsRangeAmongThePresetsAndAsksOncePerPreset() throws Exception {
-    Preset a = new Preset("a", Path.of("a.cmodel"), 0.5, 1, -1, -1, 0, 2, Mode.DUET,
-        100, 0, -1, 250, 8, 4000, 0, 50, false, -1, 22);
-    Preset b = new Preset("b", Path.of("b.cmodel"), 0.7, 1, -1, -1, 0, 3, Mode.DUET,
-        100, 0, -1, 250, 8, 4000, 0, 50, false, -1, 22);
+    Preset a = Preset.defaults("a", Path.of("a.cmodel")).with(Settings.TEMPERATURE, 0.5)
+        .with(Settings.OUTPUT_CHANNEL, 2).with(Settings.RESPONSE_GAP_MS, 100)
+        .with(Settings.PRESET_CC, 22);
+    Preset b = Preset.defaults("b", Path.of("b.cmodel")).with(Settings.TEMPERATURE, 0.7)
+        .with(Settings.OUTPUT_CHANNEL, 3).with(Settings.RESPONSE_GAP_MS, 100)
+        .with(Settings.PRESET_CC, 22);
     List<String> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (PresetSwitcher switcher = new PresetSwitcher(p -> {
       loaded.add(p.name());
       return new ScriptedStepper(MELODY);
     }, reports::add)) {
-      Preset start = new Preset(preset.name(), preset.model(), 0.9, 1, -1, -1, 0, 1, Mode.DUET,
-          100, 0, -1, 250, 8, 4000, 0, 50, false, -1, 22);
+      Preset start = Preset.defaults(preset.name(), preset.model())
+          .with(Settings.RESPONSE_GAP_MS, 100).with(Settings.PRESET_CC, 22);
       engine = new LiveEngine(clock, input, out.ring, 0, start, model, sampler, switcher,
           List.of(a, b), counters);
       phrase();

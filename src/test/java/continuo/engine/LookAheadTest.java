@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import continuo.midi.MidiMessage;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import continuo.preset.Settings;
 import continuo.sample.Sampler;
 import continuo.testkit.ArgmaxSampler;
 import continuo.testkit.PresetEdits;
@@ -89,8 +90,8 @@ class LookAheadTest {
 
   @Test
   void theAnswerStartsNoEarlierThanTheGateAllowsNorBeforeANegativeOffsetIsMadeUp() {
-    Preset early = new Preset("p", Parts.preset().model(), 1, 1, -1, -1, 0, 1, Mode.DUET, 100, 0,
-        -1, 250, 8, 4_000, -30, 50, false, -1, -1);
+    Preset early = Preset.defaults("p", Parts.preset().model()).with(Settings.TEMPERATURE, 1.0)
+        .with(Settings.RESPONSE_GAP_MS, 100).with(Settings.LATENCY_OFFSET_MS, -30);
     Parts parts = parts(early);
     long now = parts.clock.nanoTime();
     assertEquals(now + 10 * MS + 30 * MS, parts.lookAhead.begin(now, now + 10 * MS,

@@ -12,6 +12,7 @@ import continuo.midi.MidiMessage;
 import continuo.model.LstmStepper;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import continuo.preset.Settings;
 import continuo.testkit.ArgmaxSampler;
 import continuo.testkit.FakeClock;
 import continuo.testkit.RecordingOutput;
@@ -37,8 +38,9 @@ class PresetSwitcherTest {
   private final List<String> reports = new CopyOnWriteArrayList<>();
 
   private static Preset preset(String name, int program, int channel) {
-    return new Preset(name, Path.of(name + ".cmodel"), 0.5, 1, -1, program, 0, channel,
-        Mode.DUET, 100, 0, -1, 250, 8, 4000, 0, 50, false, -1, -1);
+    return Preset.defaults(name, Path.of(name + ".cmodel")).with(Settings.TEMPERATURE, 0.5)
+        .with(Settings.PROGRAM, program).with(Settings.OUTPUT_CHANNEL, channel)
+        .with(Settings.RESPONSE_GAP_MS, 100);
   }
 
   private final Preset playing = preset("playing", 1, 1);
