@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,36 +135,19 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
   }
 
   /**
-   * Control thread until --seconds pass (or forever): the status line. The session's own agents
-   * drain the recorder and reconnect a lost backend.
+   * Control thread: starts the status agent, then waits until --seconds pass (or forever). The
+   * session's own agents drain the recorder and reconnect a lost backend.
    */
   private void play(LiveSession session, PrintStream out, boolean tty) {
     long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
-    long nextStatus = 0;
-    LiveEngine.Phase lastPhase = null;
-    boolean learnReported = false;
-    StatusLinePrinter statusLine =
-        tty ? new StatusLinePrinter(out, StatusLinePrinter.stdoutCharset()) : null;
-    while (System.nanoTime() < end) {
-      LiveEngine e = session.engine();
-      if (!learnReported && e.learnedCc() >= 0) {
-        log(out, tty, "event=learned control=" + learn + " cc=" + e.learnedCc());
-        learnReported = true;
+    StatusAgent status = new StatusAgent(session, line -> log(out, tty, line), tty ? out : null,
+        RunCommand::appendStatus, learn);
+    try (AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(20),
+        t -> log(out, tty, "event=error where=status " + t), null, status)) {
+      AgentRunner.startOnThread(runner);
+      while (System.nanoTime() < end) {
+        LockSupport.parkNanos(Math.min(end - System.nanoTime(), 1_000_000_000L));
       }
-      if (tty) {
-        if (System.nanoTime() >= nextStatus) {
-          appendStatus(statusLine.begin(), session);
-          statusLine.print();
-          nextStatus = System.nanoTime() + 200_000_000L;
-        }
-      } else if (e.phase() != lastPhase) {
-        log(out, false, "event=status " + appendStatus(new StringBuilder(256), session));
-        lastPhase = e.phase();
-      }
-      LockSupport.parkNanos(20_000_000L);
-    }
-    if (tty) {
-      out.println();
     }
   }
 

@@ -66,4 +66,12 @@ final class StatusLinePrinter {
       out.flush();
     }
   }
+
+  /** Ends the status line, so that what is printed next starts on a line of its own. */
+  void finish() {
+    synchronized (out) {
+      out.println();
+      out.flush();
+    }
+  }
 }
