@@ -90,6 +90,11 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
       description = "MIDI learn: the next controller you move becomes this control.")
   String learn;
 
+  @Option(names = "--bpm", paramLabel = "BPM",
+      description = "Fix the tempo (20..400) whatever a MIDI clock, tap tempo or your playing "
+          + "say; without it continuo follows them (see docs/tempo.md).")
+  Double bpm;
+
   @Option(names = "--seconds", description = "Stop by itself after this many seconds (0 = run "
       + "until Ctrl-C or SIGTERM; default: ${DEFAULT-VALUE}).", defaultValue = "0")
   double seconds;
@@ -197,12 +202,20 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
     status.append("preset=").append(e.presetName()).append(" mode=").append(e.mode())
         .append(" temperature=").append(centis / 100).append('.')
         .append(centis % 100 < 10 ? "0" : "").append(centis % 100)
-        .append(" state=").append(e.phase().label())
+        .append(" state=").append(e.phase().label());
+    appendTempo(status.append(" tempo=\""), e).append('"')
         .append(" step_us=").append(e.lastStepNanos() / 1_000)
         .append(" backend=").append(s.backendName())
         .append(s.isConnectionAlive() ? "" : " (disconnected)").append(' ');
     s.counters().appendSummary(status);
     return status;
+  }
+
+  /** Appends the tempo and its source, as {@code 96.0 bpm clock}. */
+  static StringBuilder appendTempo(StringBuilder out, LiveEngine e) {
+    long tenths = Math.round(e.tempoBpm() * 10);
+    return out.append(tenths / 10).append('.').append(tenths % 10).append(" bpm ")
+        .append(e.tempoSource() == null ? "-" : e.tempoSource().label());
   }
 
   private static void log(PrintStream out, boolean tty, String line) {
@@ -258,8 +271,11 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
       }
     }
     MidiSettings midi = new MidiSettings(name, inPort, out, false, realtime);
+    if (bpm != null && !(bpm >= 20 && bpm <= 400)) {
+      throw new UserError("--bpm is " + bpm + "; expected a tempo from 20 to 400");
+    }
     return new LiveConfig(p, home, backend, midi, file, record,
-        seed == null ? System.nanoTime() : seed, realtime, learnTarget);
+        seed == null ? System.nanoTime() : seed, realtime, learnTarget, bpm == null ? 0 : bpm);
   }
 
   @Override

@@ -2,6 +2,7 @@ package continuo.cli;
 
 import continuo.engine.LiveEngine;
 import continuo.engine.LiveSession;
+import continuo.tempo.TempoSource;
 import java.io.PrintStream;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -9,8 +10,9 @@ import org.agrona.concurrent.Agent;
 
 /**
  * What {@code run} shows while a jam goes on: at a terminal the status line, redrawn five times a
- * second in place; otherwise one {@code event=status} log line each time the phase changes; and
- * once, the controller a {@code --learn} assigned. Runs on its own agent thread
+ * second in place; otherwise one {@code event=status} log line each time the phase changes; a
+ * {@code event=tempo_source} line each time the tempo's source changes; and once, the controller a
+ * {@code --learn} assigned. Runs on its own agent thread
  * ({@code continuo-status}); it only reads the engine's volatiles and the counters.
  */
 final class StatusAgent implements Agent {
@@ -25,6 +27,8 @@ final class StatusAgent implements Agent {
   private long nextRedraw;
   private LiveEngine.Phase lastPhase;
   private boolean learnReported;
+  private long tempoChanges;
+  private TempoSource tempoSource;
 
   /**
    * Shows {@code session}'s status through {@code log} (whole lines) and, when {@code terminal}
@@ -49,6 +53,18 @@ final class StatusAgent implements Agent {
       log.accept("event=learned control=" + learn + " cc=" + e.learnedCc());
       learnReported = true;
       work++;
+    }
+    if (e.tempoSourceChanges() != tempoChanges) {
+      // The first choice is in the ready line; each change after it is logged.
+      if (tempoChanges > 0) {
+        logLine.setLength(0);
+        log.accept(RunCommand.appendTempo(logLine.append("event=tempo_source tempo=\""), e)
+            .append("\" from=").append(tempoSource == null ? "-" : tempoSource.label())
+            .toString());
+        work++;
+      }
+      tempoChanges = e.tempoSourceChanges();
+      tempoSource = e.tempoSource();
     }
     if (statusLine != null) {
       long now = System.nanoTime();

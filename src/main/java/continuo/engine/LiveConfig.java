@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param seed sampler seed
  * @param realtime ask Linux for SCHED_FIFO on the engine thread and locked memory
  * @param learn a control to MIDI-learn from the next controller moved, or null
+ * @param fixedBpm {@code --bpm}: the tempo, fixed whatever the clock or the player do; 0 to follow
+ *     them (see {@code docs/tempo.md})
  */
 public record LiveConfig(
     Preset preset,
@@ -27,4 +29,12 @@ public record LiveConfig(
     Path record,
     long seed,
     boolean realtime,
-    LiveEngine.Learn learn) {}
+    LiveEngine.Learn learn,
+    double fixedBpm) {
+
+  /** A configuration that follows the tempo's sources (no {@code --bpm}). */
+  public LiveConfig(Preset preset, Path home, String backend, MidiSettings midi, Path inputFile,
+      Path record, long seed, boolean realtime, LiveEngine.Learn learn) {
+    this(preset, home, backend, midi, inputFile, record, seed, realtime, learn, 0);
+  }
+}

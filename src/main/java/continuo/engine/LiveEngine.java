@@ -9,6 +9,8 @@ import continuo.model.LstmState;
 import continuo.model.LstmStepper;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import continuo.tempo.MidiClockFollower;
+import continuo.tempo.TempoSource;
 import java.util.List;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -26,7 +28,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  *       after every note event so a roll-back lands exactly on what was heard;
  *   <li>{@link OutputGate}: the schedule, releasing due events to the backend's output ring within
  *       the polyphony and length limits, thru, and the recording;
- *   <li>{@link Controls}: controllers, MIDI learn, Program Change and the preset knob.
+ *   <li>{@link Controls}: controllers, MIDI learn, Program Change and the preset knob;
+ *   <li>{@link Timekeeper}: the tempo and beat position (MIDI clock and transport, tap tempo, the
+ *       beat tracker on the player's note-ons, the preset's or a fixed bpm) and the time warp
+ *       between the player's time and the model's.
  * </ul>
  *
  * Other threads only read volatile status and call the methods that say so. Allocation free in
@@ -63,6 +68,7 @@ public final class LiveEngine implements Agent {
   private final LookAhead lookAhead;
   private final TurnTaking turns;
   private final Controls controls;
+  private final Timekeeper timekeeper;
   private volatile Preset preset;
   private volatile boolean shutdownRequested;
   private volatile boolean silent;
@@ -100,6 +106,7 @@ public final class LiveEngine implements Agent {
     this.errors = counters.newCounter("engine.errors");
     this.presetSwitches = counters.newCounter("engine.preset_switches");
     AtomicCounter nonFinite = counters.newCounter("engine.nonfinite_logits");
+    timekeeper = new Timekeeper(clock.nanoTime());
     listener = new Listener(clock.nanoTime(), notesIn);
     gate = new OutputGate(output, record, outputLead, notesOut, droppedLate, droppedPolyphony,
         forcedOff);
@@ -130,6 +137,7 @@ public final class LiveEngine implements Agent {
         work += input.drain(onInput, 64);
       }
       now = clock.nanoTime();
+      work += timekeeper.update(now);
       work += swapPresetIfReady(now);
       work += turns.decide(now);
       work += turns.playing() ? lookAhead.generate(now) : 0;
@@ -150,6 +158,31 @@ public final class LiveEngine implements Agent {
    */
   public void learn(Learn target) {
     controls.learn(target);
+  }
+
+  /** Set-up, before the engine runs: {@code --bpm} fixes the tempo (0: follow the sources). */
+  public void fixTempo(double bpm) {
+    timekeeper.fixTempo(bpm, clock.nanoTime());
+  }
+
+  /** Any thread: the current tempo, for the status line. */
+  public double tempoBpm() {
+    return timekeeper.statusBpm();
+  }
+
+  /** Any thread: where the tempo comes from, for the status line; null before the first choice. */
+  public TempoSource tempoSource() {
+    return timekeeper.statusSource();
+  }
+
+  /** Any thread: how many times the tempo's source was chosen (the log shows each change). */
+  public long tempoSourceChanges() {
+    return timekeeper.sourceChanges();
+  }
+
+  /** The timekeeper (tempo, beat position, time warp); engine thread, or tests. */
+  Timekeeper timekeeper() {
+    return timekeeper;
   }
 
   /** Any thread: the controller number learned, or -1 while still learning (or not learning). */
@@ -226,10 +259,15 @@ public final class LiveEngine implements Agent {
   /** Routes one message from the player to the part it concerns. */
   private void onInput(long t, int msg) {
     int command = MidiMessage.command(msg);
-    if (command >= 0xF0 || !preset.listensTo(MidiMessage.channel(msg))) {
+    if (command >= 0xF0) {
+      transport(t, msg);
+      return;
+    }
+    if (!preset.listensTo(MidiMessage.channel(msg))) {
       return;
     }
     if (MidiMessage.isNoteOn(msg)) {
+      timekeeper.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
       gate.recordPlayer(t, msg);
       // Barge-in first: continuo's notes go off before the player's echo of the same pitch.
       turns.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
@@ -239,9 +277,24 @@ public final class LiveEngine implements Agent {
       gate.thru(t, msg, false);
       turns.playerNoteOff(t, MidiMessage.data1(msg));
     } else if (command == MidiMessage.CONTROL_CHANGE) {
-      controls.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
+      if (!timekeeper.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg))) {
+        controls.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
+      }
     } else if (command == MidiMessage.PROGRAM_CHANGE) {
       controls.programChange(MidiMessage.data1(msg));
+    }
+  }
+
+  /** Clock and transport: the timekeeper follows them; Stop, Start and Continue end or resume turns. */
+  private void transport(long t, int msg) {
+    int kind = timekeeper.onSystem(t, MidiMessage.status(msg), MidiMessage.data1(msg),
+        MidiMessage.data2(msg));
+    if (kind == MidiClockFollower.STOP) {
+      turns.transportStop(t);
+    } else if (kind == MidiClockFollower.START) {
+      turns.transportStart(t);
+    } else if (kind == MidiClockFollower.CONTINUE) {
+      turns.transportContinue();
     }
   }
 
@@ -266,6 +319,7 @@ public final class LiveEngine implements Agent {
     lookAhead.use(p);
     turns.use(p);
     controls.use(p);
+    timekeeper.use(p, clock.nanoTime());
     preset = p;
   }
 }

@@ -187,6 +187,9 @@ public final class LiveSession implements AutoCloseable {
       log.accept(why == null ? "event=realtime memory=locked" : "event=realtime memory=unlocked "
           + "reason=\"" + why + "\"");
     }
+    if (config.fixedBpm() != 0) {
+      engine.fixTempo(config.fixedBpm());
+    }
     if (config.learn() != null) {
       engine.learn(config.learn());
       log.accept("event=learn control=" + config.learn().name().toLowerCase()
@@ -209,8 +212,9 @@ public final class LiveSession implements AutoCloseable {
     }
     started = true;
     log.accept(String.format(
-        "event=ready preset=%s mode=%s temperature=%.2f backend=%s startup_ms=%d",
-        preset.name(), preset.mode(), preset.temperature(), backendName,
+        "event=ready preset=%s mode=%s temperature=%.2f tempo=\"%.1f bpm %s\" backend=%s "
+        + "startup_ms=%d", preset.name(), preset.mode(), preset.temperature(), engine.tempoBpm(),
+        engine.tempoSource() == null ? "-" : engine.tempoSource().label(), backendName,
         (System.nanoTime() - t0) / 1_000_000));
   }
 

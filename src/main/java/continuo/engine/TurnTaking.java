@@ -14,8 +14,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * and the player's part of the timeline (when their call started, when they last played). Engine
  * thread only, except {@link #phase()}; allocation free.
  *
- * <p>A held note's timeout and transport Stop end a turn the way {@link #panic} does; a tempo
- * would turn the response gap into beats in {@link #decide}.
+ * <p>Transport Stop ends a turn the way {@link #panic} does and holds continuo silent until Start,
+ * Continue or the player plays; Start begins a new phrase. A tempo would turn the response gap
+ * into beats in {@link #decide}.
  */
 final class TurnTaking {
   private static final long MS = Listener.MS;
@@ -27,6 +28,8 @@ final class TurnTaking {
 
   private volatile LiveEngine.Phase phase = LiveEngine.Phase.LISTENING;
   private boolean awaitingPlayer = true;
+  /** Between a transport Stop and the next Start, Continue or note from the player. */
+  private boolean stoppedByTransport;
   private boolean heardAnything;
   private long lastPlayerNanos;
   private long callStartNanos;
@@ -69,6 +72,7 @@ final class TurnTaking {
     }
     heardAnything = true;
     awaitingPlayer = false;
+    stoppedByTransport = false;
     lastPlayerNanos = t;
   }
 
@@ -87,7 +91,7 @@ final class TurnTaking {
       }
       return 0;
     }
-    if (awaitingPlayer || !heardAnything || listener.playerHeld() > 0) {
+    if (awaitingPlayer || stoppedByTransport || !heardAnything || listener.playerHeld() > 0) {
       return 0;
     }
     if (now - lastPlayerNanos >= responseGapNanos) {
@@ -150,6 +154,30 @@ final class TurnTaking {
     gate.releaseSounding(now);
     gate.allNotesOff(now);
     gate.releaseThru(now);
+    awaitingPlayer = true;
+  }
+
+  /**
+   * Transport Stop: every note continuo plays (its own and the echoed ones) goes off at once, and
+   * it stays silent until Start, Continue or the player plays.
+   */
+  void transportStop(long now) {
+    panic(now);
+    stoppedByTransport = true;
+  }
+
+  /** Transport Continue: the turn goes on where Stop left it. */
+  void transportContinue() {
+    stoppedByTransport = false;
+  }
+
+  /**
+   * Transport Start: the phrase starts anew. An answer being played stops (as at a barge-in) and
+   * what the player played before is no call to answer: continuo waits for the player.
+   */
+  void transportStart(long now) {
+    stop(now);
+    stoppedByTransport = false;
     awaitingPlayer = true;
   }
 

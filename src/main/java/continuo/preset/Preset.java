@@ -197,6 +197,14 @@ public final class Preset {
     return get(Settings.PRESET_CC);
   }
 
+  public double bpm() {
+    return get(Settings.BPM);
+  }
+
+  public int tapCc() {
+    return get(Settings.TAP_CC);
+  }
+
   public Preset withModel(Path m) {
     return with(Settings.MODEL, m);
   }

@@ -69,6 +69,12 @@ public final class Settings {
       .byDefault(OFF).doc("knob that selects a preset: its range is split evenly among all "
           + "presets in name order");
 
+  public static final Setting<Double> BPM = key("bpm", SettingTypes.real(20.0, 400.0))
+      .byDefault(120.0).doc("tempo when nothing better is known (no MIDI clock, tap tempo or "
+          + "settled beat tracker); `run --bpm` fixes the tempo instead");
+  public static final Setting<Integer> TAP_CC = key("tap_cc", SettingTypes.controller())
+      .byDefault(OFF).doc("controller whose presses (value > 0) tap the tempo");
+
   /** Every setting, in the order of the documentation. */
   public static final List<Setting<?>> ALL = Collections.unmodifiableList(TABLE);
 

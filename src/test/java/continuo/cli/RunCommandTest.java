@@ -66,6 +66,18 @@ class RunCommandTest {
     assertTrue(err.contains("--learn") && err.contains("end-of-phrase"), err);
     assertEquals(2, run("run", "--model", "m.cmodel", "--in", "file:" + dir.resolve("x.mid")));
     assertTrue(err.contains("x.mid"), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--bpm", "500"));
+    assertEquals("run: --bpm is 500.0; expected a tempo from 20 to 400", err.strip());
+  }
+
+  @Test
+  void bpmFixesTheTempoAndIsOtherwiseLeftToTheSources() throws Exception {
+    RunCommand cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--model", "m.cmodel", "--bpm", "92.5");
+    assertEquals(92.5, cmd.config().fixedBpm(), 0);
+    cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--model", "m.cmodel");
+    assertEquals(0, cmd.config().fixedBpm(), 0);
   }
 
   @Test

@@ -1,0 +1,249 @@
+package continuo.engine;
+
+import continuo.preset.Preset;
+import continuo.tempo.BeatTracker;
+import continuo.tempo.MidiClockFollower;
+import continuo.tempo.TapTempo;
+import continuo.tempo.TempoSelector;
+import continuo.tempo.TempoSource;
+import continuo.tempo.TimeWarp;
+
+/**
+ * Keeps time for the live engine: owns the tempo sources (the DAW's MIDI clock and transport, tap
+ * tempo, the beat tracker on the player's note-ons, the preset's {@code bpm}, a fixed
+ * {@code --bpm}), the {@link TempoSelector} that picks the best of them, and the time warp
+ * between the player's time and the model's. {@link LiveEngine#onInput} feeds it every clock and
+ * transport message, the player's note-ons and the tap controller's presses; {@link #update} runs
+ * once per duty cycle. Engine thread only, except the status reads ({@link #statusBpm},
+ * {@link #statusSource}, {@link #sourceChanges}); allocation free.
+ *
+ * <h2>Reading the time (engine thread)</h2>
+ *
+ * <ul>
+ *   <li>{@link #bpm()}: the tempo in quarter notes per minute, from {@link #source()}, as of the
+ *       last {@link #update}.
+ *   <li>{@link #beatAt(long)}: the beat position at a time (nanoseconds on the engine's clock,
+ *       the player's time): whole numbers are beats. With a MIDI clock it is the song position
+ *       (Start sets 0, Song Position moves it, Stop freezes it); from the tracker or tap tempo,
+ *       beats counted from the first one found; from a fixed or preset tempo, beats counted from
+ *       when that source was chosen.
+ *   <li>{@link #nanosAtBeat(double, long)}: when a beat position falls, extrapolated from
+ *       {@code now} at the current tempo (for a grid line or a clock tick ahead of time).
+ *   <li>{@link #beatNanos()}: the length of one beat at the current tempo.
+ *   <li>{@link #transportRunning()}: false between a MIDI Stop and the next Start or Continue.
+ * </ul>
+ *
+ * <h2>The time warp</h2>
+ *
+ * The model speaks at its reference tempo R (0: a model without one, no warp). At a current tempo
+ * B (folded to the octave nearest R, so a tracker counting in half time still maps to the model's
+ * metrical level), player time runs {@code B / R} times as fast in model time: {@link #toModel}
+ * and {@link #toPlayer} map times (not gaps) through a piecewise-linear timeline anchored anew
+ * whenever the tempo changes, so the mapping is continuous and monotonic and a tempo change never
+ * moves what was already told to the model.
+ */
+final class Timekeeper {
+  private final MidiClockFollower clock = new MidiClockFollower();
+  private final TapTempo tap = new TapTempo();
+  private final BeatTracker tracker = new BeatTracker();
+  private TempoSelector selector;
+  private double fixedBpm;
+  private double presetBpm = Double.NaN;
+  private int tapCc = -1;
+  private boolean transportRunning = true;
+
+  private TimeWarp warp;
+  private double warpBpm;
+  private long anchorPlayer;
+  private double anchorModel;
+  private double scale = 1;
+
+  private volatile double statusBpm;
+  private volatile TempoSource statusSource;
+  private volatile long sourceChanges;
+
+  Timekeeper(long startNanos) {
+    anchorPlayer = startNanos;
+    anchorModel = startNanos;
+  }
+
+  /** Set-up, before the engine runs: {@code --bpm} fixes the tempo (0: follow the sources). */
+  void fixTempo(double bpm, long now) {
+    fixedBpm = bpm;
+    selector = null;
+    select(now);
+  }
+
+  /** Takes the preset's {@code bpm} and tap controller; the sources keep what they learned. */
+  void use(Preset p, long now) {
+    tapCc = p.tapCc();
+    if (p.bpm() != presetBpm) {
+      presetBpm = p.bpm();
+      selector = null;
+      select(now);
+    }
+  }
+
+  /**
+   * Takes the model's reference tempo ({@code referenceBpm}, or 0 for none: no warp). The timeline
+   * is anchored at {@code now}, so times told before keep their model times.
+   */
+  void useModel(double referenceBpm, long now) {
+    anchorModel = toModel(now);
+    anchorPlayer = now;
+    warp = referenceBpm > 0 ? new TimeWarp(referenceBpm) : null;
+    warpBpm = 0;
+    retime(now);
+  }
+
+  private void select(long now) {
+    if (selector == null && !Double.isNaN(presetBpm)) {
+      selector = new TempoSelector(fixedBpm, presetBpm, clock, null, tap, tracker);
+    }
+    update(now);
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /**
+   * A system message (status 0xF0 and above) at {@code t}: clock and transport go to the clock
+   * follower. Returns what it was, as {@link MidiClockFollower#onMessage} says ({@code START},
+   * {@code STOP}, ...), so the engine can act on the transport.
+   */
+  int onSystem(long t, int status, int data1, int data2) {
+    int kind = clock.onMessage(status, data1, data2, t);
+    if (kind == MidiClockFollower.STOP) {
+      transportRunning = false;
+    } else if (kind == MidiClockFollower.START || kind == MidiClockFollower.CONTINUE) {
+      transportRunning = true;
+    }
+    return kind;
+  }
+
+  /** A note-on the player played: an onset for the beat tracker. */
+  void playerNoteOn(long t, int pitch, int velocity) {
+    tracker.noteOn(t, pitch, velocity);
+  }
+
+  /** A controller the player moved; true when it was the tap controller (its presses tap). */
+  boolean controlChange(long t, int cc, int value) {
+    if (cc != tapCc) {
+      return false;
+    }
+    if (value > 0) {
+      tap.tap(t);
+    }
+    return true;
+  }
+
+  /**
+   * Once per duty cycle: closes a pending chord, re-chooses the source and, when the tempo moved,
+   * anchors the time warp anew at {@code now}. Returns 1 when the source changed.
+   */
+  int update(long now) {
+    if (selector == null) {
+      return 0;
+    }
+    tracker.update(now);
+    boolean changed = selector.update(now);
+    retime(now);
+    statusBpm = selector.bpm();
+    if (statusSource != selector.source()) {
+      statusSource = selector.source();
+      sourceChanges++;
+    }
+    return changed ? 1 : 0;
+  }
+
+  private void retime(long now) {
+    if (warp == null || selector == null) {
+      scale = 1;
+      return;
+    }
+    double b = warp.nearestOctave(selector.bpm());
+    if (b == warpBpm) {
+      return;
+    }
+    anchorModel = toModel(now);
+    anchorPlayer = now;
+    warp.setBpm(b);
+    warpBpm = b;
+    scale = warp.scale();
+  }
+
+  // ---------------------------------------------------------------- reading the time
+
+  /** The tempo in beats (quarter notes) per minute, from {@link #source()}. */
+  double bpm() {
+    return selector == null ? presetBpm : selector.bpm();
+  }
+
+  /** Where the tempo comes from; null before the first {@link #update}. */
+  TempoSource source() {
+    return selector == null ? null : selector.source();
+  }
+
+  /** The beat position at {@code nanos} (player time): whole numbers are beats. */
+  double beatAt(long nanos) {
+    return selector == null ? 0 : selector.beatAt(nanos);
+  }
+
+  /** One beat at the current tempo, in nanoseconds. */
+  double beatNanos() {
+    return 60e9 / bpm();
+  }
+
+  /** When beat position {@code beat} falls, extrapolated from {@code now} at the current tempo. */
+  long nanosAtBeat(double beat, long now) {
+    return now + Math.round((beat - beatAt(now)) * beatNanos());
+  }
+
+  /** False between a MIDI Stop and the next Start or Continue (true when no clock was seen). */
+  boolean transportRunning() {
+    return transportRunning;
+  }
+
+  /** The MIDI clock follower, for the transport's song position; engine thread only. */
+  MidiClockFollower clock() {
+    return clock;
+  }
+
+  /** The beat tracker on the player's note-ons; engine thread only. */
+  BeatTracker tracker() {
+    return tracker;
+  }
+
+  // ---------------------------------------------------------------- the time warp
+
+  /** Player time to model time. */
+  long toModel(long playerNanos) {
+    return Math.round(anchorModel + (playerNanos - anchorPlayer) * scale);
+  }
+
+  /** Model time to player time. */
+  long toPlayer(long modelNanos) {
+    return anchorPlayer + Math.round((modelNanos - anchorModel) / scale);
+  }
+
+  /** The current tempo over the model's reference tempo (1 without a warp). */
+  double warpScale() {
+    return scale;
+  }
+
+  // ---------------------------------------------------------------- status (any thread)
+
+  /** Any thread: the tempo as of the last update, for the status line. */
+  double statusBpm() {
+    return statusBpm;
+  }
+
+  /** Any thread: the source as of the last update, or null before the first. */
+  TempoSource statusSource() {
+    return statusSource;
+  }
+
+  /** Any thread: how many times the source was chosen, the first choice included. */
+  long sourceChanges() {
+    return sourceChanges;
+  }
+}
