@@ -5,10 +5,16 @@ import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
 import continuo.encoding.PerformanceEncoding;
-import continuo.render.WavRenderer;
+import continuo.engine.Steering;
 import continuo.model.LstmStepper;
+import continuo.preset.Preset;
+import continuo.preset.Settings;
+import continuo.render.WavRenderer;
 import continuo.sample.Generator;
 import continuo.sample.NonFiniteLogitsException;
+import continuo.steer.Dynamics;
+import continuo.steer.Key;
+import continuo.steer.VelocityFollower;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +64,26 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--key", paramLabel = "off|auto|KEY",
+      description = "Keep the continuation in a key: \"F major\", \"D dorian\"..., or auto for the "
+          + "primer's key (default: the preset's key; see docs/steering.md).")
+  String key;
+
+  @Option(names = "--pitch-range", paramLabel = "LOW,HIGH",
+      description = "Never play a note below LOW or above HIGH (MIDI notes; default: the preset's "
+          + "pitch_range).")
+  String pitchRange;
+
+  @Option(names = "--density", paramLabel = "D",
+      description = "Notes per second against the model's own, 0.25..4 (default: the preset's "
+          + "density).")
+  String density;
+
+  @Option(names = "--velocity", paramLabel = "model|follow|1..127",
+      description = "The continuation's loudness: the model's, the primer's, or always this "
+          + "velocity (default: the preset's velocity).")
+  String velocity;
+
   @Option(names = "--wav", paramLabel = "OUT.wav", description = "Also render the result to WAV with Java's built-in synthesizer.")
   Path wav;
 
@@ -81,11 +107,18 @@ final class GenerateCommand implements Callable<Integer> {
       throw new UserError(primer + ": the primer has no notes to continue");
     }
     int[] primerTokens = EventEncoder.encode(primerNotes);
+    Preset preset = model.preset();
+    preset = PresetOptions.Overrides.apply(preset, Settings.KEY, key);
+    preset = PresetOptions.Overrides.apply(preset, Settings.PITCH_RANGE, pitchRange);
+    preset = PresetOptions.Overrides.apply(preset, Settings.DENSITY, density);
+    preset = PresetOptions.Overrides.apply(preset, Settings.VELOCITY, velocity);
 
     int[] continuation;
+    VelocityFollower follower = new VelocityFollower();
+    Key heard;
     try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {
       Generator generator = new Generator(stepper, seed);
-      generator.setMaxNoteMillis(model.maxNoteLengthMs());
+      heard = steer(generator, preset, primerNotes, follower);
       generator.prime(primerTokens);
       long millis = Math.round(seconds * 1000);
       continuation = generator.continueFor(millis, t, p, Generator.maxTokensFor(millis));
@@ -93,16 +126,43 @@ final class GenerateCommand implements Callable<Integer> {
       throw new UserError(model.name() + " " + e.problem(), e);
     }
 
+    Dynamics dynamics = Steering.dynamics(preset, follower);
     List<Note> notes = new ArrayList<>(primerNotes);
-    notes.addAll(continuationNotes(primerNotes, primerTokens, continuation));
+    for (Note n : continuationNotes(primerNotes, primerTokens, continuation)) {
+      int token = PerformanceEncoding.velocity(PerformanceEncoding.binOfVelocity(n.velocity()));
+      notes.add(new Note(n.pitch(), dynamics.outputVelocity(token), n.startMicros(),
+          n.endMicros(), n.channel()));
+    }
     MidiFiles.write(notes, out);
     if (wav != null) {
       WavRenderer.render(out, wav);
     }
     spec.commandLine().getErr().printf(Locale.ROOT,
-        "generate: %s: %d primer notes + %d new notes (%s, temperature %.2f, seed %d)%n",
-        out, primerNotes.size(), notes.size() - primerNotes.size(), model.name(), t, seed);
+        "generate: %s: %d primer notes + %d new notes (%s, temperature %.2f, seed %d%s)%n",
+        out, primerNotes.size(), notes.size() - primerNotes.size(), model.name(), t, seed,
+        keyNote(preset, heard));
     return 0;
+  }
+
+  /**
+   * Sets {@code generator}'s steering and note-length limit from {@code preset}, as the live
+   * engine does: key "auto" is the key the estimator hears in the primer, and {@code follower}
+   * hears the primer's loudness. Returns the key heard (null when none).
+   */
+  static Key steer(Generator generator, Preset preset, List<Note> primerNotes,
+      VelocityFollower follower) {
+    generator.setMaxNoteMillis(preset.maxNoteLengthMs());
+    Key heard = Steering.hear(preset, primerNotes, follower);
+    Steering.configure(generator.bias(), preset, heard);
+    return heard;
+  }
+
+  private static String keyNote(Preset preset, Key heard) {
+    String k = preset.get(Settings.KEY);
+    if (k.equals("off")) {
+      return "";
+    }
+    return ", key " + (k.equals("auto") ? "auto: " + (heard == null ? "none heard" : heard) : k);
   }
 
   /**

@@ -23,9 +23,12 @@ final class ModelChoice {
       description = "A preset: a name from presets/ (e.g. folk, piano, bach) or a .toml file.")
   String preset;
 
-  /** The loaded model with the sampling defaults and the note-length limit that come with it. */
+  /**
+   * The loaded model with the sampling defaults, the note-length limit and the steering that come
+   * with it (all in {@code preset}).
+   */
   record Resolved(String name, LstmWeights weights, float temperature, float topP,
-      int maxNoteLengthMs) {}
+      int maxNoteLengthMs, Preset preset) {}
 
   Resolved resolve() {
     Path home = Presets.home();
@@ -42,7 +45,7 @@ final class ModelChoice {
     Path file = model != null ? model : p.modelPath(home);
     String name = model != null ? model.getFileName().toString() : "preset " + p.name();
     return new Resolved(name, load(file), (float) p.temperature(), (float) p.topP(),
-        p.maxNoteLengthMs());
+        p.maxNoteLengthMs(), p);
   }
 
   /**

@@ -37,7 +37,14 @@ final class PresetOptions implements CommandLine.IModelTransformer {
       return p;
     }
 
-    private static <T> Preset apply(Preset p, Setting<T> s, String word) {
+    /**
+     * {@code p} with {@code s} set from a command-line word (unchanged when the word is null); a
+     * bad word is a UserError naming the option.
+     */
+    static <T> Preset apply(Preset p, Setting<T> s, String word) {
+      if (word == null) {
+        return p;
+      }
       try {
         return p.with(s, s.type().parse(word));
       } catch (SettingType.Rejected e) {

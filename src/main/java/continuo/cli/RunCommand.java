@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
       + "midi_in to midi_out at the same frame, for an external round-trip measurement.")
   boolean passthrough;
 
-  @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase|preset",
+  @Option(names = "--learn", paramLabel = "temperature|panic|end-of-phrase|preset|key|density",
       description = "MIDI learn: the next controller you move becomes this control.")
   String learn;
 
@@ -203,7 +203,8 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
         .append(" temperature=").append(centis / 100).append('.')
         .append(centis % 100 < 10 ? "0" : "").append(centis % 100)
         .append(" state=").append(e.phase().label());
-    appendTempo(status.append(" tempo=\""), e).append('"')
+    appendTempo(status.append(" tempo=\""), e).append('"');
+    SteeringStatus.append(status.append(' '), e.steering())
         .append(" step_us=").append(e.lastStepNanos() / 1_000)
         .append(" backend=").append(s.backendName())
         .append(s.isConnectionAlive() ? "" : " (disconnected)").append(' ');
@@ -266,8 +267,10 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
         case "panic" -> learnTarget = LiveEngine.Learn.PANIC;
         case "end-of-phrase" -> learnTarget = LiveEngine.Learn.END_OF_PHRASE;
         case "preset" -> learnTarget = LiveEngine.Learn.PRESET;
+        case "key" -> learnTarget = LiveEngine.Learn.KEY;
+        case "density" -> learnTarget = LiveEngine.Learn.DENSITY;
         default -> throw new UserError("--learn is '" + learn
-            + "'; expected temperature, panic, end-of-phrase or preset");
+            + "'; expected temperature, panic, end-of-phrase, preset, key or density");
       }
     }
     MidiSettings midi = new MidiSettings(name, inPort, out, false, realtime);

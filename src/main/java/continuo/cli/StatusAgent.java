@@ -11,7 +11,8 @@ import org.agrona.concurrent.Agent;
 /**
  * What {@code run} shows while a jam goes on: at a terminal the status line, redrawn five times a
  * second in place; otherwise one {@code event=status} log line each time the phase changes; a
- * {@code event=tempo_source} line each time the tempo's source changes; and once, the controller a
+ * {@code event=tempo_source} line each time the tempo's source changes; an {@code event=key} line
+ * each time the answer's key changes (heard, or set by a knob or a preset); and once, the controller a
  * {@code --learn} assigned. Runs on its own agent thread
  * ({@code continuo-status}); it only reads the engine's volatiles and the counters.
  */
@@ -29,6 +30,7 @@ final class StatusAgent implements Agent {
   private boolean learnReported;
   private long tempoChanges;
   private TempoSource tempoSource;
+  private long keyChanges;
 
   /**
    * Shows {@code session}'s status through {@code log} (whole lines) and, when {@code terminal}
@@ -65,6 +67,12 @@ final class StatusAgent implements Agent {
       }
       tempoChanges = e.tempoSourceChanges();
       tempoSource = e.tempoSource();
+    }
+    if (e.steering().keyChanges() != keyChanges) {
+      keyChanges = e.steering().keyChanges();
+      logLine.setLength(0);
+      log.accept(SteeringStatus.append(logLine.append("event=key "), e.steering()).toString());
+      work++;
     }
     if (statusLine != null) {
       long now = System.nanoTime();

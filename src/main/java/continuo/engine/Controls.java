@@ -14,13 +14,15 @@ import java.util.List;
  * when {@link #pollSwitch} hands it over. Engine thread only, except the volatile reads
  * {@link #temperature()} and {@link #learnedCc()}; allocation free except when asking for a switch.
  *
- * <p>A transport Stop or steering controllers (key, range, density) would be dispatched in
+ * <p>The steering knobs ({@code key_cc}, {@code density_cc}) are {@link Steering}'s: a controller
+ * none of the others is goes to it. A transport Stop would be dispatched in
  * {@link #controlChange} like the others.
  */
 final class Controls {
   private final TurnTaking turns;
   private final LookAhead lookAhead;
   private final Listener listener;
+  private final Steering steering;
   private final PresetSwitcher switcher;
   private final List<Preset> presets;
 
@@ -40,16 +42,20 @@ final class Controls {
    * @param switcher loads presets asked for, or null when switching is off
    * @param presets presets selectable by Program Change or the preset controller, in order
    */
-  Controls(TurnTaking turns, LookAhead lookAhead, Listener listener, PresetSwitcher switcher,
-      List<Preset> presets) {
+  Controls(TurnTaking turns, LookAhead lookAhead, Listener listener, Steering steering,
+      PresetSwitcher switcher, List<Preset> presets) {
     this.turns = turns;
     this.lookAhead = lookAhead;
     this.listener = listener;
+    this.steering = steering;
     this.switcher = switcher;
     this.presets = List.copyOf(presets);
   }
 
-  /** Takes the preset's temperature and controllers; a learned controller stays learned. */
+  /**
+   * Takes the preset's temperature and controllers (after {@link Steering#use} took its knobs); a
+   * learned controller stays learned.
+   */
   void use(Preset p) {
     presetName = p.name();
     setTemperature((float) p.temperature());
@@ -57,6 +63,11 @@ final class Controls {
     panicCc = learned == LiveEngine.Learn.PANIC ? learnedCc : p.panicCc();
     endOfPhraseCc = learned == LiveEngine.Learn.END_OF_PHRASE ? learnedCc : p.endOfPhraseCc();
     presetCc = learned == LiveEngine.Learn.PRESET ? learnedCc : p.presetCc();
+    if (learned == LiveEngine.Learn.KEY) {
+      steering.setKeyCc(learnedCc);
+    } else if (learned == LiveEngine.Learn.DENSITY) {
+      steering.setDensityCc(learnedCc);
+    }
   }
 
   /** Set-up: the next controller moved (other than 120 and 123) becomes {@code target}. */
@@ -87,6 +98,8 @@ final class Controls {
         case PANIC -> panicCc = cc;
         case END_OF_PHRASE -> endOfPhraseCc = cc;
         case PRESET -> presetCc = cc;
+        case KEY -> steering.setKeyCc(cc);
+        case DENSITY -> steering.setDensityCc(cc);
       }
       learned = learning;
       learning = null;
@@ -98,10 +111,13 @@ final class Controls {
     } else if (cc == MidiMessage.CC_ALL_NOTES_OFF || cc == MidiMessage.CC_ALL_SOUND_OFF
         || cc == panicCc) {
       turns.panic(t);
+      steering.silenced();
     } else if (cc == presetCc) {
       presetController(value);
     } else if (cc == endOfPhraseCc) {
       turns.endOfPhrase(t);
+    } else {
+      steering.controlChange(cc, value);
     }
   }
 

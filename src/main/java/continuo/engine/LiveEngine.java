@@ -31,7 +31,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   <li>{@link Controls}: controllers, MIDI learn, Program Change and the preset knob;
  *   <li>{@link Timekeeper}: the tempo and beat position (MIDI clock and transport, tap tempo, the
  *       beat tracker on the player's note-ons, the preset's or a fixed bpm) and the time warp
- *       between the player's time and the model's.
+ *       between the player's time and the model's;
+ *   <li>{@link Steering}: the answer's key (fixed or heard), register, density and loudness, and
+ *       the state controller.
  * </ul>
  *
  * Other threads only read volatile status and call the methods that say so. Allocation free in
@@ -55,7 +57,7 @@ public final class LiveEngine implements Agent {
   }
 
   /** Controls that {@code --learn} can assign to the next controller the player moves. */
-  public enum Learn { TEMPERATURE, PANIC, END_OF_PHRASE, PRESET }
+  public enum Learn { TEMPERATURE, PANIC, END_OF_PHRASE, PRESET, KEY, DENSITY }
 
   /** Set on messages in the record ring that continuo played (clear: the player played them). */
   public static final int RECORD_CONTINUO = 1 << 30;
@@ -69,6 +71,7 @@ public final class LiveEngine implements Agent {
   private final TurnTaking turns;
   private final Controls controls;
   private final Timekeeper timekeeper;
+  private final Steering steering;
   private volatile Preset preset;
   private volatile boolean shutdownRequested;
   private volatile boolean silent;
@@ -110,9 +113,10 @@ public final class LiveEngine implements Agent {
     listener = new Listener(clock.nanoTime(), notesIn);
     gate = new OutputGate(output, record, outputLead, notesOut, droppedLate, droppedPolyphony,
         forcedOff);
-    lookAhead = new LookAhead(clock, sampler, listener, gate, forcedOff, nonFinite);
+    steering = new Steering(output, gate);
+    lookAhead = new LookAhead(clock, sampler, listener, gate, steering, forcedOff, nonFinite);
     turns = new TurnTaking(listener, lookAhead, gate, bargeIns);
-    controls = new Controls(turns, lookAhead, listener, switcher, presets);
+    controls = new Controls(turns, lookAhead, listener, steering, switcher, presets);
     install(preset, stepper, stepper.newState(), new float[PerformanceEncoding.VOCAB_SIZE]);
   }
 
@@ -140,6 +144,7 @@ public final class LiveEngine implements Agent {
       work += timekeeper.update(now);
       work += swapPresetIfReady(now);
       work += turns.decide(now);
+      work += steering.tick(now, turns.playing());
       work += turns.playing() ? lookAhead.generate(now) : 0;
       work += gate.release(clock.nanoTime());
       work += gate.enforceNoteLength(now);
@@ -207,6 +212,7 @@ public final class LiveEngine implements Agent {
   private void silenceSafely(long now) {
     try {
       turns.silence(now);
+      steering.silence(now);
     } catch (RuntimeException e) {
       errors.increment();
       turns.stopAfterError(now);
@@ -241,6 +247,11 @@ public final class LiveEngine implements Agent {
     return preset.mode();
   }
 
+  /** The answer's key and density, for the status line (any thread). */
+  public Steering steering() {
+    return steering;
+  }
+
   /** Duration of the last generation step, for the status line. */
   public long lastStepNanos() {
     return lookAhead.lastStepNanos();
@@ -271,11 +282,13 @@ public final class LiveEngine implements Agent {
       gate.recordPlayer(t, msg);
       // Barge-in first: continuo's notes go off before the player's echo of the same pitch.
       turns.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
+      steering.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
       gate.thru(t, msg, true);
     } else if (MidiMessage.isNoteOff(msg)) {
       gate.recordPlayer(t, msg);
       gate.thru(t, msg, false);
       turns.playerNoteOff(t, MidiMessage.data1(msg));
+      steering.playerNoteOff(t, MidiMessage.data1(msg));
     } else if (command == MidiMessage.CONTROL_CHANGE) {
       if (!timekeeper.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg))) {
         controls.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
@@ -318,6 +331,7 @@ public final class LiveEngine implements Agent {
     gate.use(p, clock.nanoTime());
     lookAhead.use(p);
     turns.use(p);
+    steering.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
     preset = p;

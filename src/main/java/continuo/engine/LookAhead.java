@@ -19,8 +19,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * output gate's schedule. Runs a copy of the live state forward, and keeps a snapshot of that state
  * after every scheduled note event, so that when the player barges in the live state rolls back to
  * exactly what was heard ({@link #commitHeard}). What may be played next is {@link Playability}'s
- * rule, with the notes the player's echo holds added; steering masks on the logits would go beside
- * it in {@link #generateOne}. Engine thread only; allocation free.
+ * rule, steered by {@link Steering}'s key, register and density, with the notes the player's echo
+ * holds added; {@link Steering} also gives each note its velocity. Engine thread only; allocation
+ * free.
  */
 final class LookAhead {
   static final int SNAPSHOTS = 128;
@@ -32,7 +33,8 @@ final class LookAhead {
   private final TokenSampler sampler;
   private final Listener listener;
   private final OutputGate gate;
-  private final Playability playable = new Playability();
+  private final Steering steering;
+  private final Playability playable;
   private final AtomicCounter forcedOff;
   private final AtomicCounter nonFinite;
 
@@ -45,7 +47,8 @@ final class LookAhead {
   private long genNanos;
   private long answerEndNanos;
   private boolean finished = true;
-  private int velocity = 80;
+  /** The model's last VELOCITY token: the note's velocity is {@link Steering}'s from it. */
+  private int velocityToken = PerformanceEncoding.velocity(PerformanceEncoding.binOfVelocity(80));
   private int events;
   private volatile long lastStepNanos;
 
@@ -55,8 +58,10 @@ final class LookAhead {
   private float temperature = 1f;
 
   LookAhead(NanoClock clock, TokenSampler sampler, Listener listener, OutputGate gate,
-      AtomicCounter forcedOff, AtomicCounter nonFinite) {
+      Steering steering, AtomicCounter forcedOff, AtomicCounter nonFinite) {
     this.clock = clock;
+    this.steering = steering;
+    this.playable = new Playability(steering.bias());
     this.sampler = sampler;
     this.listener = listener;
     this.gate = gate;
@@ -104,7 +109,8 @@ final class LookAhead {
     genNanos = Math.max(genNanos, earliest - Math.min(0, latencyOffsetNanos));
     answerEndNanos = lengthNanos == Long.MAX_VALUE ? Long.MAX_VALUE : genNanos + lengthNanos;
     int bin = listener.lastVelocityBin();
-    velocity = bin < 0 ? 80 : PerformanceEncoding.velocityOfBin(bin);
+    velocityToken = PerformanceEncoding.velocity(bin < 0 ? PerformanceEncoding.binOfVelocity(80)
+        : bin);
     finished = false;
     playable.clear();
     gate.forgetHeard();
@@ -154,12 +160,13 @@ final class LookAhead {
     if (PerformanceEncoding.isTimeShift(token)) {
       genNanos += PerformanceEncoding.shiftMillis(token) * MS;
     } else if (PerformanceEncoding.isVelocity(token)) {
-      velocity = PerformanceEncoding.velocityOfBin(PerformanceEncoding.velocityBin(token));
+      velocityToken = token;
     } else {
       int p = PerformanceEncoding.pitch(token);
       boolean on = PerformanceEncoding.isNoteOn(token);
       playable.played(token, genNanos);
-      schedule(on ? MidiMessage.of(MidiMessage.NOTE_ON, gate.outChannel(), p, velocity)
+      schedule(on ? MidiMessage.of(MidiMessage.NOTE_ON, gate.outChannel(), p,
+              steering.outputVelocity(velocityToken))
           : MidiMessage.of(MidiMessage.NOTE_OFF, gate.outChannel(), p, 0));
     }
   }

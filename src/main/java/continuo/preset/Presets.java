@@ -203,6 +203,9 @@ public final class Presets {
     Preset p = Preset.defaults(SafeText.name(stem), Path.of(""));
     for (Setting<?> s : Settings.ALL) {
       Object v = values.get(s.key());
+      if (v instanceof org.tomlj.TomlArray array) {
+        v = array.toList(); // [low, high], a list of keys: checked as lists, as on the command line
+      }
       if (v != null) {
         p = bind(file, p, s, v);
       }

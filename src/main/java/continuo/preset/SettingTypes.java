@@ -8,8 +8,8 @@ import java.util.function.Function;
 
 /**
  * The kinds of value a preset setting can hold: numbers in a range, booleans, MIDI channels and
- * controllers, enumerated strings, names, file paths and {@code [low, high]} pairs. Immutable; any
- * thread.
+ * controllers, enumerated strings, names, file paths and {@code [low, high]} pairs (words and
+ * lists of them are in {@link WordTypes}). Immutable; any thread.
  */
 public final class SettingTypes {
   private SettingTypes() {}

@@ -2,6 +2,7 @@ package continuo.preset;
 
 import static continuo.preset.SettingTypes.OFF;
 
+import continuo.steer.Key;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,6 +75,55 @@ public final class Settings {
           + "settled beat tracker); `run --bpm` fixes the tempo instead");
   public static final Setting<Integer> TAP_CC = key("tap_cc", SettingTypes.controller())
       .byDefault(OFF).doc("controller whose presses (value > 0) tap the tempo");
+  // Steering the answer (docs/steering.md): key, register, density, dynamics, state out.
+  private static final String KEY_EXPECTED = "\"off\", \"auto\" or a key: a tonic (C, C#, Db,"
+      + " D, ... B) and a scale (major, minor, harmonic minor, dorian, mixolydian, pentatonic"
+      + " major, pentatonic minor, blues), e.g. \"F major\"";
+  private static final SettingType<String> KEY_TYPE = WordTypes.wordOr(List.of("off", "auto"),
+      text -> Key.parse(text).toString(), KEY_EXPECTED,
+      "`\"off\"`, `\"auto\"` or a key such as `\"F major\"`, `\"D dorian\"`");
+  public static final Setting<String> KEY = key("key", KEY_TYPE).byDefault("off")
+      .option("--key", "off|auto|KEY")
+      .doc("keep the answer in a key: a fixed one, or \"auto\" for the key you are playing in");
+  public static final Setting<Double> KEY_STRENGTH = key("key_strength",
+      SettingTypes.real(0.0, 1.0)).byDefault(1.0)
+      .doc("1 never plays a note outside the key; below 1 such a note is (1 - strength) times as"
+          + " likely as the model wanted");
+  public static final Setting<Double> KEY_WINDOW_S = key("key_window_s",
+      SettingTypes.real(1.0, 60.0)).byDefault(12.0)
+      .doc("key \"auto\": seconds of your playing the key is heard from (the latest count most)");
+  public static final Setting<Double> KEY_MARGIN = key("key_margin", SettingTypes.real(0.0, 1.0))
+      .byDefault(0.15)
+      .doc("key \"auto\": how much better (in correlation) a new key must fit before it is taken");
+  public static final Setting<Double> KEY_HOLD_S = key("key_hold_s", SettingTypes.real(0.0, 30.0))
+      .byDefault(1.0).doc("key \"auto\": how long (s) a new key must keep that lead first");
+  public static final Setting<Integer> KEY_CC = key("key_cc", SettingTypes.controller())
+      .byDefault(OFF).doc("knob that chooses the key among `keys`: its range is split evenly");
+  public static final Setting<List<String>> KEYS = key("keys", WordTypes.list(KEY_TYPE, 32))
+      .byDefault(List.of("off", "auto"))
+      .doc("the keys the key_cc knob chooses among, e.g. [\"auto\", \"G major\", \"E minor\"]");
+  public static final Setting<SettingType.Pair> PITCH_RANGE = key("pitch_range",
+      SettingTypes.pair(0, 127)).byDefault(new SettingType.Pair(0, 127))
+      .option("--pitch-range", "LOW,HIGH")
+      .doc("continuo never plays a note below low or above high (MIDI notes, 60 = middle C)");
+  public static final Setting<Boolean> TRANSPOSE_TO_REGISTER = key("transpose_to_register",
+      SettingTypes.bool()).byDefault(false)
+      .doc("a note the model wants outside pitch_range is played an octave (or more) inside");
+  public static final Setting<Double> DENSITY = key("density", SettingTypes.real(0.25, 4.0))
+      .byDefault(1.0).option("--density", "D")
+      .doc("notes per second against the model's own: below 1 sparser, above 1 busier");
+  public static final Setting<Integer> DENSITY_CC = key("density_cc", SettingTypes.controller())
+      .byDefault(OFF).doc("knob that sets the density live (0.25..4; the middle is 1)");
+  public static final Setting<String> VELOCITY = key("velocity",
+      WordTypes.wordOrWhole(List.of("model", "follow"), 1, 127)).byDefault("model")
+      .option("--velocity", "model|follow|1..127")
+      .doc("the answer's loudness: the model's, following yours, or always this velocity");
+  public static final Setting<Double> VELOCITY_SCALE = key("velocity_scale",
+      SettingTypes.real(0.1, 4.0)).byDefault(1.0)
+      .doc("multiplies the model's or the followed velocity (not a fixed one)");
+  public static final Setting<Integer> STATE_CC = key("state_cc", SettingTypes.controller())
+      .byDefault(OFF).doc("controller continuo sends on its output channel when its state"
+          + " changes: 0 listening, 1 playing, 2 silenced");
 
   /** Every setting, in the order of the documentation. */
   public static final List<Setting<?>> ALL = Collections.unmodifiableList(TABLE);

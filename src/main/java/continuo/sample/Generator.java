@@ -3,6 +3,7 @@ package continuo.sample;
 import continuo.encoding.PerformanceEncoding;
 import continuo.model.LstmState;
 import continuo.model.LstmStepper;
+import continuo.steer.LogitBias;
 import java.util.Arrays;
 
 /**
@@ -10,8 +11,8 @@ import java.util.Arrays;
  * until a given stretch of musical time has been generated. Only musically valid tokens are
  * sampled: a NOTE_OFF only for a sounding pitch, a NOTE_ON only for a silent one, so that what the
  * model is fed is exactly what a listener hears. With a note-length limit, a note that reaches it is
- * released (the model is told so): the rules of {@link Playability}, which the live engine
- * shares. Single-threaded.
+ * released (the model is told so); the key, register and density of {@link #bias()} steer every
+ * step: the rules of {@link Playability}, which the live engine shares. Single-threaded.
  */
 public final class Generator {
   private static final long MS = 1_000_000L;
@@ -38,6 +39,11 @@ public final class Generator {
   public static int maxTokensFor(long millis) {
     long steps = millis / PerformanceEncoding.TIME_SHIFT_MS + 1;
     return (int) Math.min(10_000_000L, steps * 10 + 1000);
+  }
+
+  /** The steering (key, register, density) applied to every step; none until it is set. */
+  public LogitBias bias() {
+    return playable.bias();
   }
 
   /**

@@ -5,6 +5,7 @@ import static continuo.encoding.PerformanceEncoding.NOTE_ON;
 import static continuo.encoding.PerformanceEncoding.TIME_SHIFT_MS;
 
 import continuo.encoding.PerformanceEncoding;
+import continuo.steer.LogitBias;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@link #mask}: no NOTE_ON of a sounding pitch (nor any NOTE_ON at the polyphony limit), no
- *       NOTE_OFF of a silent pitch. Later steering rules (key, range, density) belong here too.
+ *       NOTE_OFF of a silent pitch; then the steering of {@link #bias()} (key, register, density:
+ *       {@link LogitBias}), which the owner sets from its preset.
  *   <li>{@link #overdueNoteOff}: the NOTE_OFF of a note that would otherwise outlast the length
  *       limit, to be played instead of sampling.
  *   <li>{@link #shorten}: a time shift cut short where it would carry a sounding note past the limit.
@@ -28,11 +30,27 @@ public final class Playability {
   public static final long NO_LENGTH_LIMIT = Long.MAX_VALUE;
   private static final long SHIFT_NANOS = TIME_SHIFT_MS * 1_000_000L;
 
+  private final LogitBias bias;
   private final boolean[] sounding = new boolean[128];
   private final long[] onsetNanos = new long[128];
   private int held;
   private int maxPolyphony = 128;
   private long maxNoteNanos = NO_LENGTH_LIMIT;
+
+  /** Rules with no steering until {@link #bias()} is set. */
+  public Playability() {
+    this(new LogitBias());
+  }
+
+  /** Rules that steer with {@code bias}, which its owner sets (on the same thread). */
+  public Playability(LogitBias bias) {
+    this.bias = bias;
+  }
+
+  /** The key, register and density applied after the rules (by default none). */
+  public LogitBias bias() {
+    return bias;
+  }
 
   /**
    * @param maxPolyphony notes that may sound at once (128: no limit)
@@ -84,7 +102,10 @@ public final class Playability {
     return held;
   }
 
-  /** Sets every token that may not come next to negative infinity. */
+  /**
+   * Sets every token that may not come next to negative infinity, then steers what is left with
+   * {@link #bias()} (its masks come last, so nothing it removed comes back).
+   */
   public void mask(float[] logits) {
     boolean full = held >= maxPolyphony;
     for (int p = 0; p < 128; p++) {
@@ -97,6 +118,7 @@ public final class Playability {
         }
       }
     }
+    bias.apply(logits);
   }
 
   /**

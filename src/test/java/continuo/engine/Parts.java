@@ -28,6 +28,7 @@ final class Parts {
   final LookAhead lookAhead;
   final TurnTaking turns;
   final Controls controls;
+  final Steering steering;
 
   Parts(ScriptedStepper model, TokenSampler sampler, long outputLead, Preset preset,
       PresetSwitcher switcher, List<Preset> presets) {
@@ -36,10 +37,11 @@ final class Parts {
     gate = new OutputGate(out.ring, record, outputLead, counter("engine.notes.out"),
         counter("engine.dropped.late"), counter("engine.dropped.polyphony"),
         counter("engine.forced.note_off"));
-    lookAhead = new LookAhead(clock, sampler, listener, gate, counter("engine.forced.note_off"),
-        counter("engine.nonfinite_logits"));
+    steering = new Steering(out.ring, gate);
+    lookAhead = new LookAhead(clock, sampler, listener, gate, steering,
+        counter("engine.forced.note_off"), counter("engine.nonfinite_logits"));
     turns = new TurnTaking(listener, lookAhead, gate, counter("engine.barge_ins"));
-    controls = new Controls(turns, lookAhead, listener, switcher, presets);
+    controls = new Controls(turns, lookAhead, listener, steering, switcher, presets);
     listener.install(model, model.newState(), new float[PerformanceEncoding.VOCAB_SIZE]);
     lookAhead.install(model);
     use(preset);
@@ -49,6 +51,7 @@ final class Parts {
     gate.use(p, clock.nanoTime());
     lookAhead.use(p);
     turns.use(p);
+    steering.use(p);
     controls.use(p);
   }
 

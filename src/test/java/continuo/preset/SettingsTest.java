@@ -39,7 +39,7 @@ class SettingsTest {
       assertEquals(s, Settings.byKey(s.key()).orElseThrow());
     }
     assertEquals(List.of("--temperature", "--in-channel", "--out-channel", "--mode", "--gap-ms",
-        "--latency-ms", "--thru"), Settings.ALL.stream().flatMap(s -> s.option().stream()).toList());
+        "--latency-ms", "--thru", "--key", "--pitch-range", "--density", "--velocity"), Settings.ALL.stream().flatMap(s -> s.option().stream()).toList());
   }
 
   @Test
@@ -119,6 +119,30 @@ class SettingsTest {
     for (String bad : new String[] {"a\nb", "a\rb", "\u001b[31m", "a\u202eb", "a\u2028b", "a\u0085b",
         "a\ud800b", " ", "", "x".repeat(65)}) {
       assertThrows(SettingType.Rejected.class, () -> name.bind(bad), bad);
+    }
+  }
+
+  @Test
+  void steeringKeysReadFromAPresetFileAndABadOneIsOneLine() throws Exception {
+    Path f = Files.writeString(dir.resolve("steer.toml"), "model = \"m.cmodel\"\n"
+        + "key = \"bb  Blues\"\nkeys = [\"auto\", \"G major\", \"e minor\"]\n"
+        + "pitch_range = [48, 84]\nvelocity = 100\ndensity = 2\nstate_cc = 14\n");
+    Preset p = Presets.load(f);
+    assertEquals("Bb blues", p.get(Settings.KEY));
+    assertEquals(List.of("auto", "G major", "E minor"), p.get(Settings.KEYS));
+    assertEquals(new SettingType.Pair(48, 84), p.get(Settings.PITCH_RANGE));
+    assertEquals("100", p.get(Settings.VELOCITY));
+    assertEquals(2.0, p.get(Settings.DENSITY), 0);
+    assertEquals(14, p.get(Settings.STATE_CC));
+    assertEquals("follow", Settings.VELOCITY.type().parse("follow"));
+    assertEquals("auto", Settings.KEY.type().parse("auto"));
+    for (String bad : new String[] {"key = \"F lydian\"", "key = 3", "velocity = 0",
+        "velocity = \"loud\"", "keys = [\"H major\"]", "pitch_range = [80, 60]",
+        "density = 5"}) {
+      Path b = Files.writeString(dir.resolve("bad.toml"), "model = \"m.cmodel\"\n" + bad + "\n");
+      String m = assertThrows(PresetException.class, () -> Presets.load(b), bad).getMessage();
+      assertTrue(m.contains("key '" + bad.substring(0, bad.indexOf(' ')) + "'") && !m.contains("\n"),
+          m);
     }
   }
 
