@@ -21,11 +21,13 @@ the same model as one.
         --rdzv_endpoint HOST:29500 scripts/train_torch.py ...
 """
 import argparse
+import io
 import json
 import math
 import os
 import sys
 import time
+import zipfile
 
 import numpy as np
 import torch
@@ -182,6 +184,25 @@ class Net(nn.Module):
         return self.output(y), (h, c)
 
 
+def load_weights(model, path):
+    """Loads a .cmodel's tensors into model; fails with one line when the file or its shapes do not
+    match the model built from the command line."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            tensors = {n[:-4]: torch.from_numpy(np.load(io.BytesIO(z.read(n)), allow_pickle=False))
+                       for n in z.namelist() if n.endswith(".npy")}
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        fail(f"--init {path}: not a readable .cmodel ({e})")
+    own = model.state_dict()
+    if set(tensors) != set(own):
+        fail(f"--init {path}: its tensors {sorted(tensors)} are not this model's {sorted(own)}")
+    for name, t in tensors.items():
+        if tuple(t.shape) != tuple(own[name].shape):
+            fail(f"--init {path}: {name} is {tuple(t.shape)}, this model's is "
+                 f"{tuple(own[name].shape)}; give the same --embedding, --hidden and --layers")
+    model.load_state_dict(tensors)
+
+
 def learning_rate(args, epoch_lr, step, total_steps):
     """--lr with linear warm-up over --warmup windows, then the plateau rate or a cosine decay."""
     warm = min(1.0, (step + 1) / args.warmup) if args.warmup > 0 else 1.0
@@ -223,6 +244,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-windows", type=int, default=0,
                     help="stop each epoch after this many windows (benchmarks; 0 = all)")
+    ap.add_argument("--init", help="start from this .cmodel's weights (its architecture must match) "
+                    "instead of a random initialisation, e.g. to train a shipped model on")
     ap.add_argument("--no-save", action="store_true", help="do not write --out (benchmarks)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads per process (0 = torch's default)")
     args = ap.parse_args()
@@ -256,6 +279,9 @@ def main():
         fail(f"{args.shards} holds no training pieces")
     torch.manual_seed(args.seed)
     model = Net(args.embedding, args.hidden, args.layers, args.dropout).to(device)
+    if args.init:
+        load_weights(model, args.init)
+        log(f"starting from the weights of {args.init}")
     net = model
     if world > 1:
         net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if cuda else None)
@@ -361,6 +387,7 @@ def save(model, args, manifest, world, device, history, best, events_per_second,
         "epochs": len(history), "seq_len": args.seq_len, "batch": args.batch, "lr": args.lr,
         "schedule": args.schedule, "warmup": args.warmup, "dropout": args.dropout, "clip": args.clip,
         "transpose": args.transpose, "stretch": args.stretch, "seed": args.seed,
+        "init": os.path.basename(args.init) if args.init else None,
         "best_valid_nll": best, "history": history,
         "events_per_second": round(events_per_second), "training_seconds": round(seconds),
     }
