@@ -17,8 +17,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * switch warms its new model with. Engine thread only; allocation free except
  * {@link #recentHistory()}.
  *
- * <p>Player time and model time are one clock here ({@link #tellTime}); a tempo's time warp would
- * convert between them in that one method.
+ * <p>The model hears in model time: {@link #tellTime} converts the player's clock through the
+ * {@link Timekeeper}'s time warp (the identity for a model without a reference tempo), and every
+ * time kept here ({@link #lastEventNanos}) is model time.
  */
 final class Listener {
   static final long MS = 1_000_000L;
@@ -28,6 +29,7 @@ final class Listener {
   private static final int HISTORY = 512;
 
   private final AtomicCounter notesIn;
+  private final Timekeeper time;
   private LstmStepper stepper;
   private LstmState live;
   private final float[] logits = new float[VOCAB_SIZE];
@@ -38,9 +40,21 @@ final class Listener {
   private final boolean[] playerOn = new boolean[128];
   private int playerHeld;
 
+  /** A listener whose model time is the player's (no tempo, no warp). */
   Listener(long startNanos, AtomicCounter notesIn) {
-    this.lastEventNanos = startNanos;
+    this(startNanos, notesIn, new Timekeeper(startNanos));
+  }
+
+  /** A listener that converts the player's time to model time through {@code time}. */
+  Listener(long startNanos, AtomicCounter notesIn, Timekeeper time) {
+    this.time = time;
+    this.lastEventNanos = time.toModel(startNanos);
     this.notesIn = notesIn;
+  }
+
+  /** The timekeeper whose time warp converts the player's time to the model's. */
+  Timekeeper time() {
+    return time;
   }
 
   /** Makes {@code s} the playing model, its live state a copy of {@code state}. */
@@ -102,14 +116,15 @@ final class Listener {
     return playerHeld;
   }
 
-  /** Tells the model the time from the last event told to {@code t}. */
+  /** Tells the model the time from the last event told to {@code t} (player time). */
   void tellTime(long t) {
-    long dt = t - lastEventNanos;
+    long m = time.toModel(t);
+    long dt = m - lastEventNanos;
     if (dt > 0) {
       for (long steps = shiftSteps(dt); steps > 0; steps -= TIME_SHIFT_STEPS) {
         tell(PerformanceEncoding.timeShift((int) Math.min(TIME_SHIFT_STEPS, steps)));
       }
-      lastEventNanos = t;
+      lastEventNanos = m;
     }
   }
 
@@ -121,7 +136,7 @@ final class Listener {
 
   /**
    * Roll-back: what was heard of an answer becomes the live state ({@code heard}, the look-ahead's
-   * snapshot after the last event released at {@code heardNanos}).
+   * snapshot after the last event released, which happened at {@code heardNanos} of model time).
    */
   void adopt(LstmState heard, float[] heardLogits, long heardNanos) {
     live.copyFrom(heard);
@@ -168,7 +183,7 @@ final class Listener {
     return logits;
   }
 
-  /** When the last event the model was told of happened. */
+  /** When the last event the model was told of happened, in model time. */
   long lastEventNanos() {
     return lastEventNanos;
   }

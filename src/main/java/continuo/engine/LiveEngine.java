@@ -110,7 +110,7 @@ public final class LiveEngine implements Agent {
     this.presetSwitches = counters.newCounter("engine.preset_switches");
     AtomicCounter nonFinite = counters.newCounter("engine.nonfinite_logits");
     timekeeper = new Timekeeper(clock.nanoTime());
-    listener = new Listener(clock.nanoTime(), notesIn);
+    listener = new Listener(clock.nanoTime(), notesIn, timekeeper);
     gate = new OutputGate(output, record, outputLead, notesOut, droppedLate, droppedPolyphony,
         forcedOff);
     steering = new Steering(output, gate);
@@ -334,6 +334,7 @@ public final class LiveEngine implements Agent {
     steering.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
+    timekeeper.useModel(Timekeeper.referenceBpm(s.config(), p), clock.nanoTime());
     preset = p;
   }
 }

@@ -22,6 +22,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * rule, steered by {@link Steering}'s key, register and density, with the notes the player's echo
  * holds added; {@link Steering} also gives each note its velocity. Engine thread only; allocation
  * free.
+ *
+ * <p>The look-ahead runs in model time ({@code genNanos}, the model's TIME_SHIFTs summed); each
+ * event is scheduled at the player's time the {@link Timekeeper}'s time warp maps it to, so the
+ * model's TIME_SHIFTs are played at the current tempo. Roll-back returns to model time too.
  */
 final class LookAhead {
   static final int SNAPSHOTS = 128;
@@ -43,7 +47,10 @@ final class LookAhead {
   private final float[] logits = new float[VOCAB_SIZE];
   private LstmState[] snapshots;
   private final float[][] snapshotLogits = new float[SNAPSHOTS][VOCAB_SIZE];
+  /** The model time of each snapshot's event as scheduled (the latency offset included). */
+  private final long[] snapshotNanos = new long[SNAPSHOTS];
 
+  private final Timekeeper time;
   private long genNanos;
   private long answerEndNanos;
   private boolean finished = true;
@@ -64,6 +71,7 @@ final class LookAhead {
     this.playable = new Playability(steering.bias());
     this.sampler = sampler;
     this.listener = listener;
+    this.time = listener.time();
     this.gate = gate;
     this.forcedOff = forcedOff;
     this.nonFinite = nonFinite;
@@ -92,22 +100,24 @@ final class LookAhead {
   /**
    * Starts an answer from what was heard: the look-ahead state catches up with the pause that led
    * here, and the first note comes no earlier than {@code earliest} (when the backend can still
-   * place it; a negative latency offset moves it later by as much).
+   * place it; a negative latency offset moves it later by as much). Times are the player's.
    *
    * @param lengthNanos how long the answer may be, or {@code Long.MAX_VALUE} for no end
-   * @return when the answer starts
+   * @return when the answer starts (model time)
    */
   long begin(long now, long earliest, long lengthNanos) {
     gen.copyFrom(listener.state());
     System.arraycopy(listener.logits(), 0, logits, 0, VOCAB_SIZE);
     genNanos = listener.lastEventNanos();
-    for (long steps = Listener.shiftSteps(now - genNanos); steps > 0; steps -= TIME_SHIFT_STEPS) {
+    long pause = time.toModel(now) - genNanos;
+    for (long steps = Listener.shiftSteps(pause); steps > 0; steps -= TIME_SHIFT_STEPS) {
       int s = (int) Math.min(TIME_SHIFT_STEPS, steps);
       stepper.step(gen, PerformanceEncoding.timeShift(s), logits);
       genNanos += s * Listener.SHIFT_NANOS;
     }
-    genNanos = Math.max(genNanos, earliest - Math.min(0, latencyOffsetNanos));
-    answerEndNanos = lengthNanos == Long.MAX_VALUE ? Long.MAX_VALUE : genNanos + lengthNanos;
+    genNanos = Math.max(genNanos, time.toModel(earliest - Math.min(0, latencyOffsetNanos)));
+    answerEndNanos = lengthNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+        : time.toModel(time.toPlayer(genNanos) + lengthNanos);
     int bin = listener.lastVelocityBin();
     velocityToken = PerformanceEncoding.velocity(bin < 0 ? PerformanceEncoding.binOfVelocity(80)
         : bin);
@@ -125,7 +135,7 @@ final class LookAhead {
   /** Generates up to a few tokens while they fall inside the window and nothing is due. */
   int generate(long now) {
     int done = 0;
-    long horizon = now + lookaheadNanos;
+    long horizon = time.toModel(now + lookaheadNanos);
     while (!finished && done < TOKENS_PER_WORK && genNanos < horizon
         && gate.pending() < MAX_PENDING && !gate.releaseDue(clock.nanoTime())) {
       if (genNanos >= answerEndNanos) {
@@ -181,7 +191,9 @@ final class LookAhead {
     int slot = events++ & (SNAPSHOTS - 1);
     snapshots[slot].copyFrom(gen);
     System.arraycopy(logits, 0, snapshotLogits[slot], 0, VOCAB_SIZE);
-    gate.schedule(genNanos + latencyOffsetNanos, msg, slot);
+    long t = time.toPlayer(genNanos) + latencyOffsetNanos;
+    snapshotNanos[slot] = time.toModel(t);
+    gate.schedule(t, msg, slot);
   }
 
   /** The answer ends here: every generated note is closed at this moment. */
@@ -200,7 +212,7 @@ final class LookAhead {
   void commitHeard() {
     int slot = gate.heardSlot();
     if (slot >= 0) {
-      listener.adopt(snapshots[slot], snapshotLogits[slot], gate.heardNanos());
+      listener.adopt(snapshots[slot], snapshotLogits[slot], snapshotNanos[slot]);
       gate.forgetHeard();
     }
   }

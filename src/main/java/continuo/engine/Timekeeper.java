@@ -1,5 +1,6 @@
 package continuo.engine;
 
+import continuo.model.ModelConfig;
 import continuo.preset.Preset;
 import continuo.tempo.BeatTracker;
 import continuo.tempo.MidiClockFollower;
@@ -36,8 +37,9 @@ import continuo.tempo.TimeWarp;
  * <h2>The time warp</h2>
  *
  * The model speaks at its reference tempo R (0: a model without one, no warp). At a current tempo
- * B (folded to the octave nearest R, so a tracker counting in half time still maps to the model's
- * metrical level), player time runs {@code B / R} times as fast in model time: {@link #toModel}
+ * B (the beat tracker's folded to the octave nearest R, so a tracker counting in half time still
+ * maps to the model's metrical level; a clock, taps or a number are taken as they are), player
+ * time runs {@code B / R} times as fast in model time: {@link #toModel}
  * and {@link #toPlayer} map times (not gaps) through a piecewise-linear timeline anchored anew
  * whenever the tempo changes, so the mapping is continuous and monotonic and a tempo change never
  * moves what was already told to the model.
@@ -94,6 +96,15 @@ final class Timekeeper {
     warp = referenceBpm > 0 ? new TimeWarp(referenceBpm) : null;
     warpBpm = 0;
     retime(now);
+  }
+
+  /**
+   * The reference tempo a model speaks at, the one place it is decided: the tempo its
+   * {@code model.json} gives, else the preset's {@code bpm} (the tempo the preset says its model
+   * plays at).
+   */
+  static double referenceBpm(ModelConfig config, Preset p) {
+    return p.bpm();
   }
 
   private void select(long now) {
@@ -160,7 +171,8 @@ final class Timekeeper {
       scale = 1;
       return;
     }
-    double b = warp.nearestOctave(selector.bpm());
+    double b = selector.source() == TempoSource.TRACKER
+        ? warp.nearestOctave(selector.bpm()) : selector.bpm();
     if (b == warpBpm) {
       return;
     }

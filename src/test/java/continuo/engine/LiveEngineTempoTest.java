@@ -83,6 +83,61 @@ class LiveEngineTempoTest {
     }
   }
 
+  private long nextTick;
+
+  /** Steps {@code ms} of time 1 ms at a time with a steady MIDI clock at {@code bpm}. */
+  private void runWithClock(double bpm, long ms) {
+    long tick = Math.round(60e9 / bpm / 24);
+    if (nextTick < clock.nanoTime()) {
+      nextTick = clock.nanoTime();
+    }
+    for (long i = 0; i < ms; i++) {
+      clock.advanceMillis(1);
+      while (nextTick <= clock.nanoTime()) {
+        input.offer(nextTick, MidiMessage.pack(MidiMessage.CLOCK, 0, 0));
+        nextTick += tick;
+      }
+      engine().doWork();
+    }
+  }
+
+  @Test
+  void thePlayersGapsAreToldToTheModelAtItsReferenceTempo() {
+    preset = preset.with(Settings.BPM, 120.0).withTiming(5_000, 0, false); // the reference
+    engine();
+    runWithClock(60, 500); // the clock says 60: half the model's tempo
+    send(0x90, 60, 100);
+    int afterOn = ScriptedStepper.count(engine.liveState());
+    runWithClock(60, 2_000);
+    send(0x80, 60, 0);
+    // Two seconds at 60 bpm are one second at 120: one TIME_SHIFT of 1 s, then the note-off.
+    assertEquals(afterOn + 2, ScriptedStepper.count(engine.liveState()));
+    assertEquals(noteOff(60), (int) engine.liveState().h(0)[1]);
+  }
+
+  @Test
+  void theModelsTimeShiftsArePlayedAtTheCurrentTempo() {
+    for (double bpm : new double[] {80, 120, 150}) {
+      engine = null;
+      out.events.clear();
+      out.ring.drain((t, m) -> { });
+      preset = preset.with(Settings.BPM, 120.0).withTiming(100, 0, false);
+      engine();
+      runWithClock(bpm, 1_000);
+      send(0x90, 60, 100);
+      runWithClock(bpm, 100);
+      send(0x80, 60, 0);
+      runWithClock(bpm, 1_500);
+      List<long[]> ons = out.noteOns();
+      assertTrue(ons.size() >= 3, bpm + " bpm: " + ons.size() + " notes");
+      // The model's notes are 200 ms apart at its 120 bpm.
+      double expected = 200 * MS * 120 / bpm;
+      for (int i = 1; i < 3; i++) {
+        assertEquals(expected, ons.get(i)[0] - ons.get(i - 1)[0], 1.5 * MS, bpm + " bpm");
+      }
+    }
+  }
+
   @Test
   void beforeAnythingElseThePresetsBpmIsTheTempo() {
     preset = preset.with(Settings.BPM, 96.0);
