@@ -73,4 +73,54 @@ class TorchTrainerTest {
       }
     }
   }
+
+  @Test
+  void initStartsFromAModelsWeightsAndRefusesAModelOfAnotherShape() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path shards = dir.resolve("shards");
+    Shards.write(List.of(TinyTunes.write(dir.resolve("tunes"), 10, 60)), 0.3, shards, quiet);
+    Path first = dir.resolve("first.cmodel");
+    Path again = dir.resolve("again.cmodel");
+    Process p = script(dir.resolve("first.log"), "--shards", shards.toString(), "--out",
+        first.toString(), "--epochs", "2", "--lr", "0.01");
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("first.log")));
+    // A learning rate too small to move the weights: the model validates as it was saved.
+    p = script(dir.resolve("again.log"), "--shards", shards.toString(), "--out",
+        again.toString(), "--epochs", "1", "--lr", "1e-12", "--init", first.toString());
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("again.log")));
+    double before = nll(first);
+    assertEquals(before, nll(again), 1e-4 * before, "validation NLL of the model trained on");
+    assertEquals("first.cmodel", ModelFile.read(again).config().training().get("init"));
+
+    p = script(dir.resolve("wrong.log"), "--shards", shards.toString(), "--out",
+        dir.resolve("wrong.cmodel").toString(), "--epochs", "1", "--hidden", "24", "--init",
+        first.toString());
+    String wrong = Files.readString(dir.resolve("wrong.log")).strip();
+    assertTrue(p.exitValue() != 0, wrong);
+    assertTrue(wrong.startsWith("train_torch.py: --init ") && wrong.contains("lstm.weight_ih_l0")
+        && wrong.contains("give the same --embedding, --hidden and --layers"), wrong);
+    assertEquals(1, wrong.lines().count(), wrong);
+  }
+
+  private static double nll(Path model) throws Exception {
+    return ((Number) ModelFile.read(model).config().training().get("best_valid_nll"))
+        .doubleValue();
+  }
+
+  /** One process of train_torch.py on a tiny model (E 8, H 16, 2 layers), waited for. */
+  private static Process script(Path log, String... options) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/python3",
+        "scripts/train_torch.py", "--embedding", "8", "--hidden", "16", "--layers", "2",
+        "--batch", "4", "--seq-len", "16", "--threads", "1", "--seed", "1"));
+    command.addAll(List.of(options));
+    ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    b.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = b.start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("train_torch.py timed out:\n" + Files.readString(log));
+    }
+    return p;
+  }
 }
