@@ -72,8 +72,15 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
   String name;
 
   @Option(names = "--record", paramLabel = "FILE.mid",
-      description = "Save the jam (player and continuo on separate tracks) when it ends.")
+      description = "Record the jam (player and continuo on separate tracks), rewritten every "
+          + "second; an existing FILE.mid is kept and FILE-2.mid (FILE-3.mid...) written instead.")
   Path record;
+
+  @Option(names = "--force", description = "With --record: replace FILE.mid if it exists.")
+  boolean force;
+
+  /** The file --record claimed in {@link #config()}. */
+  private RecordTarget.Claim recording;
 
   @Option(names = "--seed", description = "Sampler seed (default: random).")
   Long seed;
@@ -107,16 +114,25 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
     LiveConfig config = config();
     PrintStream out = System.out;
     boolean tty = System.console() != null;
-    LiveSession session;
+    if (recording != null && recording.numbered()) {
+      log(out, tty, "event=record_numbered file=" + recording.file() + " reason=\""
+          + recording.requested().getFileName() + " exists; --force replaces it\"");
+    }
+    LiveSession session = null;
     try {
       session = LiveSession.start(config, line -> log(out, tty, line));
     } catch (ModelFormatException | MidiBackendException e) {
       throw new UserError(e.getMessage(), e);
     } catch (IOException e) {
       throw new UserError(e.getMessage(), e);
+    } finally {
+      if (session == null && recording != null) {
+        recording.release();
+      }
     }
+    LiveSession started = session;
     Thread hook = new Thread(() -> {
-      session.stop();
+      started.stop();
       out.flush();
       // SIGTERM/SIGINT end a jam normally: every note is off, so the exit code is 0.
       Runtime.getRuntime().halt(0);
@@ -141,7 +157,7 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
 
   /**
    * Control thread: starts the status agent, then waits until --seconds pass (or forever). The
-   * session's own agents drain the recorder and reconnect a lost backend.
+   * session's own agents record and reconnect a lost backend.
    */
   private void play(LiveSession session, PrintStream out, boolean tty) {
     long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
@@ -277,7 +293,9 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
     if (bpm != null && !(bpm >= 20 && bpm <= 400)) {
       throw new UserError("--bpm is " + bpm + "; expected a tempo from 20 to 400");
     }
-    return new LiveConfig(p, home, backend, midi, file, record,
+    // Last of the checks: the jam's file is claimed only once everything else is known to be good.
+    recording = record == null ? null : RecordTarget.claim(record, force);
+    return new LiveConfig(p, home, backend, midi, file, recording == null ? null : recording.file(),
         seed == null ? System.nanoTime() : seed, realtime, learnTarget, bpm == null ? 0 : bpm);
   }
 

@@ -61,6 +61,8 @@ public final class LiveEngine implements Agent {
 
   /** Set on messages in the record ring that continuo played (clear: the player played them). */
   public static final int RECORD_CONTINUO = 1 << 30;
+  /** Set on a tempo change in the record ring; the low 24 bits are microseconds per quarter. */
+  public static final int RECORD_TEMPO = 1 << 29;
 
   private final NanoClock clock;
   private final MidiEventRing[] inputs;
@@ -142,6 +144,7 @@ public final class LiveEngine implements Agent {
       }
       now = clock.nanoTime();
       work += timekeeper.update(now);
+      gate.recordTempo(now, timekeeper.bpm());
       work += swapPresetIfReady(now);
       work += turns.decide(now);
       work += steering.tick(now, turns.playing());

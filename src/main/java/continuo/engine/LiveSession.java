@@ -53,6 +53,9 @@ public final class LiveSession implements AutoCloseable {
 
   static final int WARM_UP_MAX_STEPS = 10_000;
 
+  /** How long the recorder agent sleeps when the record ring is empty. */
+  private static final long RECORDER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   /**
    * What a session is built from besides its {@link LiveConfig}: the clock every part reads, an
    * idle strategy for each agent the session runs (each used by one agent only), and the MIDI
@@ -93,6 +96,7 @@ public final class LiveSession implements AutoCloseable {
   private AgentRunner runner;
   private SessionSupervisor supervisor;
   private AgentRunner supervisorRunner;
+  private AgentRunner recorderRunner;
   private GcWatch gcWatch;
   private SessionRecorder recorder;
   private String backendName;
@@ -203,10 +207,18 @@ public final class LiveSession implements AutoCloseable {
     gcWatch = new GcWatch(counters);
     AgentRunner.startOnThread(runner);
     supervisor = new SessionSupervisor(clock, provider, config.midi(), input, output, counters,
-        connection, engine::setOutputLead, recorder, log);
+        connection, engine::setOutputLead, log);
     supervisorRunner = new AgentRunner(parts.supervisorIdle(),
         t -> log.accept("event=supervisor_error error=\"" + t + "\""), null, supervisor);
     AgentRunner.startOnThread(supervisorRunner, LiveSession::daemon);
+    if (recorder != null) {
+      // Its own agent: a reconnect that waits on a hung server never holds up the recording.
+      recorderRunner = new AgentRunner(new SleepingIdleStrategy(RECORDER_IDLE_NANOS),
+          t -> log.accept("event=recorder_error error=\"" + t + "\""), null, recorder);
+      AgentRunner.startOnThread(recorderRunner, LiveSession::daemon);
+      log.accept("event=recording file=" + recorder.file() + " rewritten_every_ms="
+          + SessionRecorder.REWRITE_NANOS / 1_000_000);
+    }
     if (fileRing != null) {
       openSource();
     }
@@ -244,7 +256,7 @@ public final class LiveSession implements AutoCloseable {
     }
     if (config.record() != null) {
       recordRing = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
-      recorder = new SessionRecorder(recordRing, clock.nanoTime());
+      recorder = new SessionRecorder(recordRing, clock, config.record(), log);
     }
     connection = provider.open(config.midi(), input, output, clock, counters);
     log.accept("event=midi_open " + connection.describe());
@@ -343,6 +355,9 @@ public final class LiveSession implements AutoCloseable {
     if (runner != null) {
       runner.close();
     }
+    // The recording is written once the engine has released its notes and before the backend
+    // closes: closing a hung JACK server can block for a long time, the file must not wait for it.
+    writeRecording();
     if (connection != null) {
       SessionSupervisor.closeQuietly(connection);
     }
@@ -352,17 +367,23 @@ public final class LiveSession implements AutoCloseable {
     if (gcWatch != null) {
       gcWatch.close();
     }
-    if (recorder != null && started) {
-      try {
-        recorder.write(config.record());
-        log.accept("event=recorded file=" + config.record() + " notes=" + recorder.notes());
-      } catch (IOException e) {
-        log.accept("event=record_failed file=" + config.record() + " error=\"" + e.getMessage()
-            + "\"");
-      }
-    }
     if (started) {
       log.accept("event=stopped " + counters.summary());
+    }
+  }
+
+  private void writeRecording() {
+    if (recorderRunner != null) {
+      recorderRunner.close();
+    }
+    if (recorder != null && started) {
+      try {
+        recorder.finish();
+        log.accept("event=recorded file=" + recorder.file() + " notes=" + recorder.notes());
+      } catch (IOException e) {
+        log.accept("event=record_failed file=" + recorder.file() + " error=\"" + e.getMessage()
+            + "\"");
+      }
     }
   }
 

@@ -29,6 +29,9 @@ final class OutputGate {
 
   private final MidiEventRing output;
   private final MidiEventRing record;
+  /** The smallest change of tempo the recording is told of. */
+  static final double TEMPO_STEP_BPM = 0.1;
+  private double recordedBpm;
   private volatile long outputLead;
   private final EventHeap schedule = new EventHeap(256);
   private final boolean[] sounding = new boolean[128];
@@ -251,6 +254,21 @@ final class OutputGate {
   }
 
   // ---------------------------------------------------------------- the player's notes
+
+  /**
+   * Hands the session's tempo at {@code t} to the recording ({@code --record}) when it moved by
+   * {@link #TEMPO_STEP_BPM} or more since the last one handed over, so that the file carries the
+   * session's tempo map without an event for every wobble of a clock or the beat tracker. Nothing
+   * allocated. Engine thread, once per duty cycle.
+   */
+  void recordTempo(long t, double bpm) {
+    if (record == null || !(bpm >= 4 && bpm <= 1000)
+        || Math.abs(bpm - recordedBpm) < TEMPO_STEP_BPM) {
+      return;
+    }
+    recordedBpm = bpm;
+    record.offer(t, (int) Math.round(60e6 / bpm) | LiveEngine.RECORD_TEMPO);
+  }
 
   /** Hands a note the player played to the recording. */
   void recordPlayer(long t, int msg) {

@@ -12,9 +12,9 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The session's housekeeping agent: keeps the recorder drained and, when the device or JACK server
- * went away, reopens the backend with backoff (0.5 s doubling to 5 s, on the injected clock) while
- * the engine keeps running. Runs on its own thread; the backend's connection is handed over to
+ * The session's housekeeping agent: when the device or JACK server went away, it reopens the
+ * backend with backoff (0.5 s doubling to 5 s, on the injected clock) while the engine keeps
+ * running. Runs on its own thread; the backend's connection is handed over to
  * whoever reads {@link #connection} (any thread).
  */
 final class SessionSupervisor implements Agent {
@@ -28,7 +28,6 @@ final class SessionSupervisor implements Agent {
   private final MidiEventRing output;
   private final Counters counters;
   private final LongConsumer outputLead;
-  private final SessionRecorder recorder;
   private final Consumer<String> log;
   private volatile MidiConnection connection;
   private volatile boolean alive = true;
@@ -38,11 +37,10 @@ final class SessionSupervisor implements Agent {
   /**
    * @param connection the backend as opened by the session
    * @param outputLead told the output lead of every reopened connection (the engine's)
-   * @param recorder drained here; null without {@code --record}
    */
   SessionSupervisor(NanoClock clock, MidiProvider provider, MidiSettings settings,
       MidiEventRing input, MidiEventRing output, Counters counters, MidiConnection connection,
-      LongConsumer outputLead, SessionRecorder recorder, Consumer<String> log) {
+      LongConsumer outputLead, Consumer<String> log) {
     this.clock = clock;
     this.provider = provider;
     this.settings = settings;
@@ -51,7 +49,6 @@ final class SessionSupervisor implements Agent {
     this.counters = counters;
     this.connection = connection;
     this.outputLead = outputLead;
-    this.recorder = recorder;
     this.log = log;
   }
 
@@ -72,7 +69,7 @@ final class SessionSupervisor implements Agent {
 
   @Override
   public int doWork() {
-    int work = recorder == null ? 0 : recorder.drain();
+    int work = 0;
     if (retryDelayNanos == 0) {
       if (connection.isAlive()) {
         return work;

@@ -136,4 +136,21 @@ class OutputGateTest {
     parts.gate.releaseSounding(now); // off no earlier than its on
     assertEquals(now + 10 * MS, parts.gate.earliestAnswer(now - 100 * MS));
   }
+
+  @Test
+  void eachTempoChangeGoesToTheRecordingAtItsTimeButNotEachWobble() {
+    Parts parts = parts(Parts.preset());
+    long now = parts.clock.nanoTime();
+    parts.gate.recordTempo(now, 150.0);
+    parts.gate.recordTempo(now + MS, 150.05); // a wobble
+    parts.gate.recordTempo(now + 2 * MS, Double.NaN); // no tempo yet: left out
+    parts.gate.recordTempo(now + 3 * MS, 80.0);
+    List<long[]> recorded = new ArrayList<>();
+    parts.record.drain((t, m) -> recorded.add(new long[] {t, m}));
+    assertEquals(2, recorded.size());
+    assertEquals(now, recorded.get(0)[0]);
+    assertEquals(400_000 | LiveEngine.RECORD_TEMPO, (int) recorded.get(0)[1]);
+    assertEquals(now + 3 * MS, recorded.get(1)[0]);
+    assertEquals(750_000 | LiveEngine.RECORD_TEMPO, (int) recorded.get(1)[1]);
+  }
 }
