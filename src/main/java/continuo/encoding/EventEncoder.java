@@ -1,84 +1,65 @@
 package continuo.encoding;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Notes to {@code performance} event tokens. Every note-on and note-off time is rounded to the
- * 10 ms grid on its own (absolute time, so rounding never drifts); a note lasts at least one
- * step; channels merge into one stream, where a note of a pitch that is still sounding ends the
- * earlier one (two notes of one pitch starting together become one, lasting the longer). At equal
- * times NOTE_OFFs come before NOTE_ONs, each by ascending pitch; gaps become TIME_SHIFTs of at most
- * 1 s each; a VELOCITY token precedes a NOTE_ON whenever the velocity bin changes (the first
- * NOTE_ON always has one). The stream starts at the first onset: leading silence is dropped.
+ * Notes to {@code performance} event tokens, offline (training, {@code encode}, {@code generate}'s
+ * primer, {@code eval}, {@code score}): each note's start and end are fed in time order through
+ * the same {@link IncrementalEncoder} the live engine listens with, so a file played in live gives
+ * token for token what it gives here. The rules are the incremental encoder's; here the grid is
+ * anchored at the piece's time 0, the stream starts at the first onset (leading silence is
+ * dropped) and no silence is capped.
  */
 public final class EventEncoder {
-  private static final long STEP_MICROS = PerformanceEncoding.TIME_SHIFT_MS * 1000L;
-
   private EventEncoder() {}
 
   public static int[] encode(List<Note> notes) {
-    List<long[]> quantised = new ArrayList<>(notes.size());
-    for (Note n : notes) {
-      long on = Math.round((double) n.startMicros() / STEP_MICROS);
-      long off = Math.max(on + 1, Math.round((double) n.endMicros() / STEP_MICROS));
-      quantised.add(new long[] {on, off, n.pitch(), n.velocity()});
+    // Starts and ends by time; at equal times in list order, a note's start before its end.
+    int n = notes.size();
+    long[] times = new long[2 * n];
+    Integer[] order = new Integer[2 * n];
+    for (int i = 0; i < n; i++) {
+      times[2 * i] = notes.get(i).startMicros() * 1000L;
+      times[2 * i + 1] = notes.get(i).endMicros() * 1000L;
+      order[2 * i] = 2 * i;
+      order[2 * i + 1] = 2 * i + 1;
     }
-    quantised.sort(Comparator.<long[]>comparingLong(q -> q[0]).thenComparingLong(q -> q[2]));
-    // Merge channels: one sounding note per pitch at a time.
-    long[][] last = new long[128][];
-    List<long[]> kept = new ArrayList<>(quantised.size());
-    for (long[] q : quantised) {
-      long[] previous = last[(int) q[2]];
-      if (previous != null && previous[1] > q[0]) {
-        if (previous[0] == q[0]) {
-          previous[1] = Math.max(previous[1], q[1]);
-          continue;
-        }
-        previous[1] = q[0];
-      }
-      last[(int) q[2]] = q;
-      kept.add(q);
-    }
-    // Events as {time, 0 = off / 1 = on, pitch, velocity}.
-    List<long[]> events = new ArrayList<>(2 * kept.size());
-    for (long[] q : kept) {
-      events.add(new long[] {q[0], 1, q[2], q[3]});
-      events.add(new long[] {q[1], 0, q[2], 0});
-    }
-    events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1])
-        .thenComparingLong(e -> e[2]));
-    int[] out = new int[4 * events.size() + 16];
-    int size = 0;
-    long now = events.isEmpty() ? 0 : events.get(0)[0];
-    int bin = -1;
-    for (long[] e : events) {
-      long gap = e[0] - now;
-      now = e[0];
-      while (gap > 0) {
-        int steps = (int) Math.min(gap, PerformanceEncoding.TIME_SHIFT_STEPS);
-        out = ensure(out, size + 1);
-        out[size++] = PerformanceEncoding.timeShift(steps);
-        gap -= steps;
-      }
-      int pitch = (int) e[2];
-      out = ensure(out, size + 2);
-      if (e[1] == 1) {
-        int b = PerformanceEncoding.binOfVelocity((int) e[3]);
-        if (b != bin) {
-          out[size++] = PerformanceEncoding.velocity(b);
-          bin = b;
-        }
-        out[size++] = PerformanceEncoding.noteOn(pitch);
+    Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b]));
+    Tokens tokens = new Tokens(4 * n + 16);
+    IncrementalEncoder encoder = new IncrementalEncoder(tokens, IncrementalEncoder.UNCAPPED);
+    int[] voice = new int[n];
+    for (int e : order) {
+      Note note = notes.get(e / 2);
+      if (e % 2 == 0) {
+        voice[e / 2] = encoder.begin(note.pitch(), note.velocity(), times[e]);
       } else {
-        out[size++] = PerformanceEncoding.noteOff(pitch);
+        encoder.end(note.pitch(), voice[e / 2], times[e]);
       }
     }
-    return java.util.Arrays.copyOf(out, size);
+    encoder.flush();
+    return tokens.toArray();
   }
 
-  private static int[] ensure(int[] a, int size) {
-    return size <= a.length ? a : java.util.Arrays.copyOf(a, Math.max(size, a.length * 2));
+  /** A growing array of the tokens emitted. */
+  private static final class Tokens implements TokenSink {
+    private int[] tokens;
+    private int size;
+
+    Tokens(int capacity) {
+      tokens = new int[Math.max(16, capacity)];
+    }
+
+    @Override
+    public void token(int token) {
+      if (size == tokens.length) {
+        tokens = Arrays.copyOf(tokens, 2 * size);
+      }
+      tokens[size++] = token;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(tokens, size);
+    }
   }
 }

@@ -1,10 +1,11 @@
 package continuo.engine;
 
-import static continuo.encoding.PerformanceEncoding.TIME_SHIFT_MS;
 import static continuo.encoding.PerformanceEncoding.TIME_SHIFT_STEPS;
 import static continuo.encoding.PerformanceEncoding.VOCAB_SIZE;
 
+import continuo.encoding.IncrementalEncoder;
 import continuo.encoding.PerformanceEncoding;
+import continuo.encoding.TokenSink;
 import continuo.model.LstmState;
 import continuo.model.LstmStepper;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -12,32 +13,37 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * Listening: tells the model what the room heard, as it happens. Every note the player plays (and
  * every note of continuo's that was heard, after a roll-back) becomes tokens fed into the live
- * state, preceded by TIME_SHIFTs for the time since the previous event. Owns the playing model,
- * the live state and its logits, the player's held notes and the recent token history a preset
- * switch warms its new model with. Engine thread only; allocation free except
- * {@link #recentHistory()}.
+ * state through the same {@link IncrementalEncoder} training encodes with, so the model hears the
+ * player exactly as it heard its corpus (absolute-time rounding, the order of a step's events, the
+ * caps). Owns the playing model, the live state and its logits, the player's held keys and the
+ * recent token history a preset switch warms its new model with. Engine thread only; allocation
+ * free except {@link #recentHistory()}.
  *
- * <p>The model hears in model time: {@link #tellTime} converts the player's clock through the
- * {@link Timekeeper}'s time warp (the identity for a model without a reference tempo), and every
- * time kept here ({@link #lastEventNanos}) is model time.
+ * <p>The model hears in model time: {@link #modelNanos} converts the player's clock through the
+ * {@link Timekeeper}'s time warp (the identity for a model without a reference tempo) before the
+ * encoder sees it, and every time kept here ({@link #lastEventNanos}) is model time. A step's
+ * events reach the model once the step is over ({@link #advance}), at most a step and a half
+ * after they happened.
  */
 final class Listener {
   static final long MS = 1_000_000L;
-  static final long SHIFT_NANOS = TIME_SHIFT_MS * MS;
+  static final long SHIFT_NANOS = IncrementalEncoder.STEP_NANOS;
   /** Silence longer than this is told to the model as this long: nothing changes after it. */
   private static final int MAX_GAP_STEPS = 3 * TIME_SHIFT_STEPS;
+  /** Input stamped this long before it reaches the engine still falls into its own step. */
+  private static final long INPUT_LAG_NANOS = SHIFT_NANOS;
   private static final int HISTORY = 512;
 
   private final AtomicCounter notesIn;
   private final Timekeeper time;
+  private final TokenSink tell = this::tell;
+  private final IncrementalEncoder encoder = new IncrementalEncoder(tell, MAX_GAP_STEPS);
   private LstmStepper stepper;
   private LstmState live;
   private final float[] logits = new float[VOCAB_SIZE];
-  private long lastEventNanos;
-  private int lastVelocityBin = -1;
+  private int playerVelocityBin = -1;
   private final int[] history = new int[HISTORY];
   private long historyCount;
-  private final boolean[] playerOn = new boolean[128];
   private int playerHeld;
 
   /** A listener whose model time is the player's (no tempo, no warp). */
@@ -48,8 +54,8 @@ final class Listener {
   /** A listener that converts the player's time to model time through {@code time}. */
   Listener(long startNanos, AtomicCounter notesIn, Timekeeper time) {
     this.time = time;
-    this.lastEventNanos = time.toModel(startNanos);
     this.notesIn = notesIn;
+    encoder.startAt(modelNanos(startNanos), -1);
   }
 
   /** The timekeeper whose time warp converts the player's time to the model's. */
@@ -68,36 +74,32 @@ final class Listener {
     System.arraycopy(stateLogits, 0, logits, 0, VOCAB_SIZE);
   }
 
-  /** The player pressed {@code pitch}; a second press of a held key first ends the held note. */
-  void noteOn(long t, int pitch, int velocity) {
-    notesIn.increment();
-    if (playerOn[pitch]) {
-      tellTime(t);
-      tell(PerformanceEncoding.noteOff(pitch));
-      playerHeld--;
-    }
-    tellTime(t);
-    int bin = PerformanceEncoding.binOfVelocity(velocity);
-    if (bin != lastVelocityBin) {
-      tell(PerformanceEncoding.velocity(bin));
-      lastVelocityBin = bin;
-    }
-    tell(PerformanceEncoding.noteOn(pitch));
-    playerOn[pitch] = true;
-    playerHeld++;
+  /** The player's clock to the model's, through the timekeeper's time warp. */
+  private long modelNanos(long playerNanos) {
+    return time.toModel(playerNanos);
   }
 
   /**
-   * The player released {@code pitch}. False (and nothing told) for a note-off of a note never
-   * heard to start: it says nothing.
+   * The player pressed {@code pitch} on {@code channel} (0..15, as in the status byte); a second
+   * press of a held key first ends the held note.
    */
-  boolean noteOff(long t, int pitch) {
-    if (!playerOn[pitch]) {
+  void noteOn(long t, int channel, int pitch, int velocity) {
+    notesIn.increment();
+    if (!encoder.holds(channel, pitch)) {
+      playerHeld++;
+    }
+    encoder.noteOn(channel, pitch, velocity, modelNanos(t));
+    playerVelocityBin = PerformanceEncoding.binOfVelocity(velocity);
+  }
+
+  /**
+   * The player released {@code pitch} on {@code channel}. False (and nothing told) for a note-off
+   * of a note never heard to start: it says nothing.
+   */
+  boolean noteOff(long t, int channel, int pitch) {
+    if (!encoder.noteOff(channel, pitch, modelNanos(t))) {
       return false;
     }
-    tellTime(t);
-    tell(PerformanceEncoding.noteOff(pitch));
-    playerOn[pitch] = false;
     playerHeld--;
     return true;
   }
@@ -105,8 +107,10 @@ final class Listener {
   /** Ends every note the player holds, in the model only; true when there was any. */
   boolean releaseHeldNotes(long t) {
     boolean any = false;
-    for (int p = 0; p < 128; p++) {
-      any |= noteOff(t, p);
+    for (int channel = 0; channel < 16; channel++) {
+      for (int p = 0; p < 128; p++) {
+        any |= noteOff(t, channel, p);
+      }
     }
     return any;
   }
@@ -116,16 +120,22 @@ final class Listener {
     return playerHeld;
   }
 
-  /** Tells the model the time from the last event told to {@code t} (player time). */
+  /** The clock reached {@code now}: the steps that are over are told. */
+  void advance(long now) {
+    encoder.advance(modelNanos(now) - INPUT_LAG_NANOS);
+  }
+
+  /** Tells every event still held back, before the live state is used. */
+  void flush() {
+    encoder.flush();
+  }
+
+  /**
+   * Tells the model the time from the last event told to {@code t} (player time; what the player
+   * played first), so that the tokens {@link #tell} feeds next happen then.
+   */
   void tellTime(long t) {
-    long m = time.toModel(t);
-    long dt = m - lastEventNanos;
-    if (dt > 0) {
-      for (long steps = shiftSteps(dt); steps > 0; steps -= TIME_SHIFT_STEPS) {
-        tell(PerformanceEncoding.timeShift((int) Math.min(TIME_SHIFT_STEPS, steps)));
-      }
-      lastEventNanos = m;
-    }
+    encoder.tellTime(modelNanos(t));
   }
 
   /** Feeds one token into the live state. */
@@ -136,12 +146,13 @@ final class Listener {
 
   /**
    * Roll-back: what was heard of an answer becomes the live state ({@code heard}, the look-ahead's
-   * snapshot after the last event released, which happened at {@code heardNanos} of model time).
+   * snapshot after the last event released, which happened at {@code heardNanos} of model time,
+   * when the last VELOCITY the model had heard was {@code heardBin}).
    */
-  void adopt(LstmState heard, float[] heardLogits, long heardNanos) {
+  void adopt(LstmState heard, float[] heardLogits, int heardBin, long heardNanos) {
+    encoder.startAt(heardNanos, heardBin);
     live.copyFrom(heard);
     System.arraycopy(heardLogits, 0, logits, 0, VOCAB_SIZE);
-    lastEventNanos = heardNanos;
   }
 
   /** A gap in 10 ms TIME_SHIFT steps, rounded, capped at three seconds. */
@@ -183,13 +194,18 @@ final class Listener {
     return logits;
   }
 
-  /** When the last event the model was told of happened, in model time. */
+  /** When the last event the model was told of happened, on the 10 ms grid (model time). */
   long lastEventNanos() {
-    return lastEventNanos;
+    return encoder.toldNanos();
+  }
+
+  /** The bin of the last VELOCITY the live state heard, or -1 before any. */
+  int toldVelocityBin() {
+    return encoder.velocityBin();
   }
 
   /** The velocity bin of the player's last note, or -1 before any. */
   int lastVelocityBin() {
-    return lastVelocityBin;
+    return playerVelocityBin;
   }
 }

@@ -21,8 +21,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * aeron's conductor, sender and receiver share one duty cycle):
  *
  * <ul>
- *   <li>{@link Listener}: every note the player plays goes into the model's live state the moment
- *       it arrives, with TIME_SHIFTs for the time since the previous event;
+ *   <li>{@link Listener}: every note the player plays goes into the model's live state through
+ *       the encoder training uses, once its 10 ms step is over;
  *   <li>{@link TurnTaking}: when to answer (duet or call-response), barge-ins and roll-back;
  *   <li>{@link LookAhead}: samples a short window ahead of the clock, with a snapshot of the state
  *       after every note event so a roll-back lands exactly on what was heard;
@@ -145,6 +145,7 @@ public final class LiveEngine implements Agent {
       now = clock.nanoTime();
       work += timekeeper.update(now);
       gate.recordTempo(now, timekeeper.bpm());
+      listener.advance(now);
       work += swapPresetIfReady(now);
       work += turns.decide(now);
       work += steering.tick(now, turns.playing());
@@ -284,13 +285,13 @@ public final class LiveEngine implements Agent {
       timekeeper.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
       gate.recordPlayer(t, msg);
       // Barge-in first: continuo's notes go off before the player's echo of the same pitch.
-      turns.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
+      turns.playerNoteOn(t, msg & 0x0F, MidiMessage.data1(msg), MidiMessage.data2(msg));
       steering.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
       gate.thru(t, msg, true);
     } else if (MidiMessage.isNoteOff(msg)) {
       gate.recordPlayer(t, msg);
       gate.thru(t, msg, false);
-      turns.playerNoteOff(t, MidiMessage.data1(msg));
+      turns.playerNoteOff(t, msg & 0x0F, MidiMessage.data1(msg));
       steering.playerNoteOff(t, MidiMessage.data1(msg));
     } else if (command == MidiMessage.CONTROL_CHANGE) {
       if (!timekeeper.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg))) {

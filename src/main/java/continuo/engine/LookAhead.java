@@ -49,6 +49,9 @@ final class LookAhead {
   private final float[][] snapshotLogits = new float[SNAPSHOTS][VOCAB_SIZE];
   /** The model time of each snapshot's event as scheduled (the latency offset included). */
   private final long[] snapshotNanos = new long[SNAPSHOTS];
+  /** The velocity bin the model last heard at each snapshot, so a roll-back knows it. */
+  private final int[] snapshotBins = new int[SNAPSHOTS];
+  private int heardBin = -1;
 
   private final Timekeeper time;
   private long genNanos;
@@ -106,6 +109,7 @@ final class LookAhead {
    * @return when the answer starts (model time)
    */
   long begin(long now, long earliest, long lengthNanos) {
+    listener.flush();
     gen.copyFrom(listener.state());
     System.arraycopy(listener.logits(), 0, logits, 0, VOCAB_SIZE);
     genNanos = listener.lastEventNanos();
@@ -121,6 +125,7 @@ final class LookAhead {
     int bin = listener.lastVelocityBin();
     velocityToken = PerformanceEncoding.velocity(bin < 0 ? PerformanceEncoding.binOfVelocity(80)
         : bin);
+    heardBin = listener.toldVelocityBin();
     finished = false;
     playable.clear();
     gate.forgetHeard();
@@ -171,6 +176,7 @@ final class LookAhead {
       genNanos += PerformanceEncoding.shiftMillis(token) * MS;
     } else if (PerformanceEncoding.isVelocity(token)) {
       velocityToken = token;
+      heardBin = PerformanceEncoding.velocityBin(token);
     } else {
       int p = PerformanceEncoding.pitch(token);
       boolean on = PerformanceEncoding.isNoteOn(token);
@@ -191,6 +197,7 @@ final class LookAhead {
     int slot = events++ & (SNAPSHOTS - 1);
     snapshots[slot].copyFrom(gen);
     System.arraycopy(logits, 0, snapshotLogits[slot], 0, VOCAB_SIZE);
+    snapshotBins[slot] = heardBin;
     long t = time.toPlayer(genNanos) + latencyOffsetNanos;
     snapshotNanos[slot] = time.toModel(t);
     gate.schedule(t, msg, slot);
@@ -212,7 +219,8 @@ final class LookAhead {
   void commitHeard() {
     int slot = gate.heardSlot();
     if (slot >= 0) {
-      listener.adopt(snapshots[slot], snapshotLogits[slot], snapshotNanos[slot]);
+      listener.adopt(snapshots[slot], snapshotLogits[slot], snapshotBins[slot],
+          snapshotNanos[slot]);
       gate.forgetHeard();
     }
   }

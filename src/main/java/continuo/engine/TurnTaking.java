@@ -60,13 +60,13 @@ final class TurnTaking {
     return phase == LiveEngine.Phase.PLAYING;
   }
 
-  /** The player pressed a key: a barge-in if continuo plays, and the call goes on. */
-  void playerNoteOn(long t, int pitch, int velocity) {
+  /** The player pressed a key ({@code channel} 0..15): a barge-in if continuo plays, and the call goes on. */
+  void playerNoteOn(long t, int channel, int pitch, int velocity) {
     if (playing()) {
       bargeIns.increment();
       stop(t);
     }
-    listener.noteOn(t, pitch, velocity);
+    listener.noteOn(t, channel, pitch, velocity);
     if (awaitingPlayer || !heardAnything) {
       callStartNanos = t;
     }
@@ -76,8 +76,8 @@ final class TurnTaking {
     lastPlayerNanos = t;
   }
 
-  void playerNoteOff(long t, int pitch) {
-    if (listener.noteOff(t, pitch)) {
+  void playerNoteOff(long t, int channel, int pitch) {
+    if (listener.noteOff(t, channel, pitch)) {
       lastPlayerNanos = t;
     }
   }

@@ -43,8 +43,8 @@ class ControlsTest {
     assertEquals(2.0f, parts.controls.temperature(), 1e-6);
     parts.controls.controlChange(parts.clock.nanoTime(), 21, 0);
     assertEquals(0.1f, parts.controls.temperature(), 1e-6);
-    parts.turns.playerNoteOn(parts.clock.nanoTime(), 60, 90);
-    parts.turns.playerNoteOff(parts.clock.nanoTime(), 60);
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90);
+    parts.turns.playerNoteOff(parts.clock.nanoTime(), 0, 60);
     parts.controls.controlChange(parts.clock.nanoTime(), 67, 127); // end of phrase: answer now
     assertTrue(parts.turns.playing());
     parts.run(300);
@@ -92,7 +92,8 @@ class ControlsTest {
       return new ScriptedStepper(TUNE);
     }, line -> { })) {
       Parts parts = parts(withControllers(), switcher, List.of(a, b));
-      parts.turns.playerNoteOn(parts.clock.nanoTime(), 60, 90);
+      parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90);
+      parts.run(20); // the note's step is over: the model heard it
       parts.controls.programChange(9);
       parts.controls.programChange(6);
       PresetSwitcher.Ready ready = waitForReady(parts);

@@ -31,9 +31,10 @@ class ListenerTest {
   @Test
   void tellsTheModelTheTimeSinceTheLastEventInRoundedTenMillisecondSteps() {
     parts.clock.advanceMillis(1_234);
-    listener.noteOn(now(), 60, 100);
+    listener.noteOn(now(), 0, 60, 100);
     parts.clock.advanceMillis(6);
-    listener.noteOff(now(), 60);
+    listener.noteOff(now(), 0, 60);
+    listener.flush();
     assertArrayEquals(new int[] {timeShift(100), timeShift(23), velocity(binOfVelocity(100)),
         noteOn(60), timeShift(1), noteOff(60)}, listener.recentHistory());
     assertEquals(6, ScriptedStepper.count(listener.state()), "every token went into the state");
@@ -43,7 +44,8 @@ class ListenerTest {
   @Test
   void aPauseLongerThanThreeSecondsIsToldAsThreeSeconds() {
     parts.clock.advanceMillis(60_000);
-    listener.noteOn(now(), 60, 100);
+    listener.noteOn(now(), 0, 60, 100);
+    listener.flush();
     int[] told = listener.recentHistory();
     assertArrayEquals(new int[] {timeShift(100), timeShift(100), timeShift(100)},
         java.util.Arrays.copyOf(told, 3));
@@ -52,11 +54,14 @@ class ListenerTest {
 
   @Test
   void theVelocityIsToldOnlyWhenItChangesAndASecondPressEndsTheHeldNote() {
-    listener.noteOn(now(), 60, 100);
-    listener.noteOn(now(), 60, 100);
-    listener.noteOn(now(), 62, 20);
-    assertArrayEquals(new int[] {velocity(binOfVelocity(100)), noteOn(60), noteOff(60),
-        noteOn(60), velocity(binOfVelocity(20)), noteOn(62)}, listener.recentHistory());
+    listener.noteOn(now(), 0, 60, 100);
+    parts.clock.advanceMillis(20);
+    listener.noteOn(now(), 0, 60, 100);
+    listener.noteOn(now(), 0, 62, 20);
+    listener.flush();
+    assertArrayEquals(new int[] {velocity(binOfVelocity(100)), noteOn(60), timeShift(2),
+        noteOff(60), noteOn(60), velocity(binOfVelocity(20)), noteOn(62)},
+        listener.recentHistory());
     assertEquals(2, listener.playerHeld());
     assertEquals(binOfVelocity(20), listener.lastVelocityBin());
     assertEquals(3, parts.count("engine.notes.in"));
@@ -64,17 +69,18 @@ class ListenerTest {
 
   @Test
   void aNoteOffForANoteNeverHeardToStartSaysNothing() {
-    assertFalse(listener.noteOff(now(), 60));
+    assertFalse(listener.noteOff(now(), 0, 60));
     assertEquals(0, listener.historyCount());
   }
 
   @Test
   void releasingHeldNotesEndsEachInTheModel() {
-    listener.noteOn(now(), 60, 100);
-    listener.noteOn(now(), 64, 100);
+    listener.noteOn(now(), 0, 60, 100);
+    listener.noteOn(now(), 0, 64, 100);
     assertTrue(listener.releaseHeldNotes(now()));
     assertEquals(0, listener.playerHeld());
     assertFalse(listener.releaseHeldNotes(now()), "nothing left to release");
+    listener.flush();
     int[] told = listener.recentHistory();
     assertEquals(noteOff(64), told[told.length - 1]);
     assertEquals(noteOff(60), told[told.length - 2]);
@@ -86,7 +92,7 @@ class ListenerTest {
     heard.h(0)[0] = 42;
     float[] logits = new float[PerformanceEncoding.VOCAB_SIZE];
     logits[7] = 3f;
-    listener.adopt(heard, logits, now() + 500 * MS);
+    listener.adopt(heard, logits, -1, now() + 500 * MS);
     assertEquals(42, ScriptedStepper.count(listener.state()));
     assertEquals(3f, listener.logits()[7]);
     parts.clock.advanceMillis(600);
@@ -96,13 +102,15 @@ class ListenerTest {
 
   @Test
   void aLoadedModelCatchesUpWithWhatWasPlayedWhileItLoaded() {
-    listener.noteOn(now(), 60, 100); // velocity, note-on: the new model was warmed with these
-    listener.noteOff(now(), 60);
-    listener.noteOn(now(), 62, 100);
+    listener.noteOn(now(), 0, 60, 100); // velocity, note-on, 10 ms: the new model was warmed
+    parts.clock.advanceMillis(10);
+    listener.noteOff(now(), 0, 60);
+    listener.noteOn(now(), 0, 62, 100);
+    listener.flush();
     ScriptedStepper next = new ScriptedStepper(noteOn(60));
     LstmState state = next.newState();
     PresetSwitcher.Ready ready = new PresetSwitcher.Ready(Parts.preset(), next, state,
-        new float[PerformanceEncoding.VOCAB_SIZE], 2);
+        new float[PerformanceEncoding.VOCAB_SIZE], 3);
     listener.catchUp(ready);
     assertEquals(2, ScriptedStepper.count(state), "the two tokens it missed");
     assertEquals(noteOn(62), (int) state.h(0)[1]);

@@ -107,9 +107,11 @@ class LiveEngineTempoTest {
     engine();
     runWithClock(60, 500); // the clock says 60: half the model's tempo
     send(0x90, 60, 100);
+    runWithClock(60, 40); // the note's step is over (20 ms of model time): the model heard it
     int afterOn = ScriptedStepper.count(engine.liveState());
-    runWithClock(60, 2_000);
+    runWithClock(60, 1_960);
     send(0x80, 60, 0);
+    runWithClock(60, 40);
     // Two seconds at 60 bpm are one second at 120: one TIME_SHIFT of 1 s, then the note-off.
     assertEquals(afterOn + 2, ScriptedStepper.count(engine.liveState()));
     assertEquals(noteOff(60), (int) engine.liveState().h(0)[1]);

@@ -76,12 +76,14 @@ class LiveEngineTest {
   }
 
   @Test
-  void feedsEveryPlayerNoteWithTheElapsedTimeAsItArrives() {
+  void feedsEveryPlayerNoteWithTheElapsedTimeOnceItsStepIsOver() {
     engine();
     play(0x90, 60, 100); // velocity + note-on (no time before the first note of the session)
+    run(20);
     int afterOn = ScriptedStepper.count(engine.liveState());
-    clock.advanceMillis(1_500);
+    clock.advanceMillis(1_480);
     play(0x80, 60, 0); // TIME_SHIFT 1 s + 0.5 s, note-off
+    run(20);
     assertEquals(afterOn + 3, ScriptedStepper.count(engine.liveState()));
     assertEquals(noteOff(60), (int) engine.liveState().h(0)[1]);
     assertTrue(out.drain().events.isEmpty(), "nothing is played while the player plays");
@@ -275,8 +277,10 @@ class LiveEngineTest {
     engine();
     int before = ScriptedStepper.count(engine.liveState());
     play(0x90, 60, 100); // channel 1
+    run(20);
     assertEquals(before, ScriptedStepper.count(engine.liveState()));
     play(0x91, 60, 100); // channel 2
+    run(20);
     assertTrue(ScriptedStepper.count(engine.liveState()) > before);
   }
 

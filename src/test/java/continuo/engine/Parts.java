@@ -70,6 +70,7 @@ final class Parts {
   /** One engine duty cycle without the input and the preset switch. */
   void cycle() {
     long now = clock.nanoTime();
+    listener.advance(now);
     turns.decide(now);
     if (turns.playing()) {
       lookAhead.generate(now);

@@ -31,18 +31,18 @@ class TurnTakingTest {
 
   /** The player plays one 200 ms note. */
   private static void note(Parts parts, int pitch) {
-    parts.turns.playerNoteOn(parts.clock.nanoTime(), pitch, 90);
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, pitch, 90);
     parts.run(200);
-    parts.turns.playerNoteOff(parts.clock.nanoTime(), pitch);
+    parts.turns.playerNoteOff(parts.clock.nanoTime(), 0, pitch);
   }
 
   @Test
   void aDuetAnswersOnlyOnceThePlayerHasLetGoAndPausedForTheGap() {
     Parts parts = parts(duet(300));
-    parts.turns.playerNoteOn(parts.clock.nanoTime(), 60, 90);
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90);
     parts.run(2_000);
     assertFalse(parts.turns.playing(), "a held key is not a pause");
-    parts.turns.playerNoteOff(parts.clock.nanoTime(), 60);
+    parts.turns.playerNoteOff(parts.clock.nanoTime(), 0, 60);
     parts.run(299);
     assertFalse(parts.turns.playing());
     parts.run(1);
@@ -55,7 +55,7 @@ class TurnTakingTest {
     Parts parts = parts(duet(100));
     parts.run(5_000);
     assertFalse(parts.turns.playing());
-    parts.turns.playerNoteOff(parts.clock.nanoTime(), 60); // never started: says nothing
+    parts.turns.playerNoteOff(parts.clock.nanoTime(), 0, 60); // never started: says nothing
     parts.run(5_000);
     assertFalse(parts.turns.playing());
   }
@@ -67,7 +67,8 @@ class TurnTakingTest {
     parts.run(100 + 250); // the answer's first note sounds from 200 ms until 400 ms
     assertFalse(parts.out.noteOns().isEmpty());
     assertFalse(parts.gate.idle());
-    parts.turns.playerNoteOn(parts.clock.nanoTime(), 67, 90);
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 67, 90);
+    parts.run(20); // the step of the barge-in is over: the model hears it
     assertFalse(parts.turns.playing());
     assertEquals(List.of(), parts.out.sounding(), "continuo's notes are released");
     assertTrue(parts.gate.idle(), "and what was not played is cancelled");
@@ -92,14 +93,14 @@ class TurnTakingTest {
   @Test
   void theEndOfPhraseStartsTheAnswerAtOnceButOnlyInCallResponse() {
     Parts duet = parts(duet(5_000));
-    duet.turns.playerNoteOn(duet.clock.nanoTime(), 60, 90);
+    duet.turns.playerNoteOn(duet.clock.nanoTime(), 0, 60, 90);
     duet.turns.endOfPhrase(duet.clock.nanoTime());
     assertFalse(duet.turns.playing());
 
     Parts parts = parts(PresetEdits.answer(Parts.preset(), Mode.CALL_RESPONSE, 5_000, 800, 250));
     parts.turns.endOfPhrase(parts.clock.nanoTime());
     assertFalse(parts.turns.playing(), "no call yet");
-    parts.turns.playerNoteOn(parts.clock.nanoTime(), 60, 90); // still held
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90); // still held
     parts.run(100);
     parts.turns.endOfPhrase(parts.clock.nanoTime());
     assertTrue(parts.turns.playing());
