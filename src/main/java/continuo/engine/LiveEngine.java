@@ -27,13 +27,16 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   <li>{@link LookAhead}: samples a short window ahead of the clock, with a snapshot of the state
  *       after every note event so a roll-back lands exactly on what was heard;
  *   <li>{@link OutputGate}: the schedule, releasing due events to the backend's output ring within
- *       the polyphony and length limits, thru, and the recording;
+ *       the polyphony and length limits, note-ons placed on the beat grid
+ *       ({@link GridPlacement}), thru, and the recording;
  *   <li>{@link Controls}: controllers, MIDI learn, Program Change and the preset knob;
  *   <li>{@link Timekeeper}: the tempo and beat position (MIDI clock and transport, tap tempo, the
  *       beat tracker on the player's note-ons, the preset's or a fixed bpm) and the time warp
  *       between the player's time and the model's;
  *   <li>{@link Steering}: the answer's key (fixed or heard), register, density and loudness, and
- *       the state controller.
+ *       the state controller;
+ *   <li>{@link ClockMaster}: MIDI clock out at the timekeeper's tempo, when continuo is the
+ *       master.
  * </ul>
  *
  * Other threads only read volatile status and call the methods that say so. Allocation free in
@@ -74,6 +77,7 @@ public final class LiveEngine implements Agent {
   private final Controls controls;
   private final Timekeeper timekeeper;
   private final Steering steering;
+  private final ClockMaster clockOut;
   private volatile Preset preset;
   private volatile boolean shutdownRequested;
   private volatile boolean silent;
@@ -116,6 +120,7 @@ public final class LiveEngine implements Agent {
     gate = new OutputGate(output, record, outputLead, notesOut, droppedLate, droppedPolyphony,
         forcedOff);
     steering = new Steering(output, gate);
+    clockOut = new ClockMaster(output);
     lookAhead = new LookAhead(clock, sampler, listener, gate, steering, forcedOff, nonFinite);
     turns = new TurnTaking(listener, lookAhead, gate, bargeIns);
     controls = new Controls(turns, lookAhead, listener, steering, switcher, presets);
@@ -146,6 +151,7 @@ public final class LiveEngine implements Agent {
       work += timekeeper.update(now);
       gate.recordTempo(now, timekeeper.bpm());
       listener.advance(now);
+      keepTime(now);
       work += swapPresetIfReady(now);
       work += turns.decide(now);
       work += steering.tick(now, turns.playing());
@@ -159,6 +165,14 @@ public final class LiveEngine implements Agent {
       work++;
     }
     return work;
+  }
+
+  /** The grid and the clock out follow the timekeeper's tempo and beat. */
+  private void keepTime(long now) {
+    double bpm = timekeeper.bpm();
+    double beat = timekeeper.beatAt(now);
+    gate.keepTime(now, bpm, beat);
+    clockOut.turn(now, gate.outputLead(), bpm, beat);
   }
 
   /**
@@ -222,6 +236,7 @@ public final class LiveEngine implements Agent {
       turns.stopAfterError(now);
       gate.releaseThru(now);
     }
+    clockOut.stop(now, gate.outputLead());
     silent = true;
   }
 
@@ -336,6 +351,7 @@ public final class LiveEngine implements Agent {
     lookAhead.use(p);
     turns.use(p);
     steering.use(p);
+    clockOut.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
     timekeeper.useModel(Timekeeper.referenceBpm(s.config(), p), clock.nanoTime());

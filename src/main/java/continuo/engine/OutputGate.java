@@ -18,9 +18,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * free.
  *
  * <p>Each scheduled event carries a tag (the look-ahead's snapshot slot); the tag of the latest
- * event released is what was heard ({@link #heardSlot}). A beat grid for quantising note-ons would
- * move times in {@link #schedule}; transport Stop is {@link #releaseSounding} plus
- * {@link #releaseThru}.
+ * event, in the order they were scheduled, that has been released is what was heard
+ * ({@link #heardSlot}). {@link #schedule} places note-ons on the preset's beat grid and moves
+ * their note-offs with them ({@link GridPlacement}), at the tempo and beat {@link #keepTime} last
+ * told; transport Stop is {@link #releaseSounding} plus {@link #releaseThru}.
  */
 final class OutputGate {
   /** Generation waits while an event is due within this margin. */
@@ -34,6 +35,14 @@ final class OutputGate {
   private double recordedBpm;
   private volatile long outputLead;
   private final EventHeap schedule = new EventHeap(256);
+  private final GridPlacement grid = new GridPlacement();
+  /** When the engine last told the time ({@link #keepTime}). */
+  private long toldNanos;
+  /** The order each tag was scheduled in, and the time it was scheduled for (before placing). */
+  private final long[] tagOrder = new long[TAG_MASK + 1];
+  private final long[] tagNanos = new long[TAG_MASK + 1];
+  private long scheduled;
+  private long heardOrder = -1;
   private final boolean[] sounding = new boolean[128];
   private final long[] soundingSince = new long[128];
   private int soundingCount;
@@ -80,6 +89,16 @@ final class OutputGate {
     maxNoteNanos = p.maxNoteLengthMs() * Listener.MS;
     dropLateNanos = p.dropLateMs() * Listener.MS;
     thru = p.thru();
+    grid.use(p);
+  }
+
+  /**
+   * Once per duty cycle: the tempo is {@code bpm} and the beat position at {@code now} is
+   * {@code beat}; note-ons scheduled from now on are placed on the grid that makes.
+   */
+  void keepTime(long now, double bpm, double beat) {
+    toldNanos = now;
+    grid.keepTime(now, bpm, beat);
   }
 
   /** Supervisor thread: a reconnected backend may need events earlier (or later) than before. */
@@ -97,9 +116,22 @@ final class OutputGate {
 
   // ---------------------------------------------------------------- schedule
 
-  /** Schedules {@code msg} (on continuo's channel) for {@code t}, tagged with {@code tag}. */
+  /**
+   * Schedules {@code msg} (on continuo's channel) for {@code t}, tagged with {@code tag}: a
+   * note-on on the beat grid (no earlier than the backend can place it), a note-off moved as far
+   * as its note-on was.
+   */
   void schedule(long t, int msg, int tag) {
-    schedule.add(t, msg | (tag & TAG_MASK) << 24);
+    long at = t;
+    if (MidiMessage.isNoteOn(msg)) {
+      at = grid.noteOn(t, MidiMessage.data1(msg), toldNanos + outputLead + RELEASE_MARGIN_NANOS);
+    } else if (MidiMessage.isNoteOff(msg)) {
+      at = grid.noteOff(t, MidiMessage.data1(msg));
+    }
+    int slot = tag & TAG_MASK;
+    tagOrder[slot] = scheduled++;
+    tagNanos[slot] = t;
+    schedule.add(at, msg | slot << 24);
   }
 
   /** Events scheduled and not yet released. */
@@ -110,6 +142,7 @@ final class OutputGate {
   /** Forgets every scheduled event that was not released. */
   void cancelPending() {
     schedule.clear();
+    grid.forget();
   }
 
   /** True when a scheduled event must go to the backend now; generation waits for it. */
@@ -126,8 +159,7 @@ final class OutputGate {
       schedule.poll();
       int msg = e & 0xFFFFFF;
       int p = MidiMessage.data1(msg);
-      heardSlot = (e >>> 24) & TAG_MASK;
-      heardNanos = t;
+      heard((e >>> 24) & TAG_MASK);
       if (MidiMessage.isNoteOn(msg)) {
         if (now - t > dropLateNanos) {
           droppedLate.increment();
@@ -148,12 +180,27 @@ final class OutputGate {
     return n;
   }
 
-  /** The tag of the latest event released, or -1 when none since {@link #forgetHeard}. */
+  /**
+   * What was heard is the event scheduled last among those released: the grid may release a
+   * note-on moved later after events scheduled behind it, and what was heard never goes back.
+   */
+  private void heard(int slot) {
+    if (tagOrder[slot] >= heardOrder) {
+      heardOrder = tagOrder[slot];
+      heardSlot = slot;
+      heardNanos = tagNanos[slot];
+    }
+  }
+
+  /**
+   * The tag of the latest event (in the order scheduled) released, or -1 when none since
+   * {@link #forgetHeard}.
+   */
   int heardSlot() {
     return heardSlot;
   }
 
-  /** When the latest event released was due. */
+  /** When the latest event released was meant for, before the grid placed it. */
   long heardNanos() {
     return heardNanos;
   }

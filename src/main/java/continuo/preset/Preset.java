@@ -1,5 +1,6 @@
 package continuo.preset;
 
+import continuo.tempo.BeatGrid;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -96,6 +97,9 @@ public final class Preset {
     }
     if (v instanceof Mode m) {
       return m.key();
+    }
+    if (v instanceof BeatGrid.Grid g) {
+      return g.label();
     }
     if (v instanceof Path p) {
       return p.toString();
@@ -203,6 +207,22 @@ public final class Preset {
 
   public int tapCc() {
     return get(Settings.TAP_CC);
+  }
+
+  public BeatGrid.Grid grid() {
+    return get(Settings.GRID);
+  }
+
+  public int quantize() {
+    return get(Settings.QUANTIZE);
+  }
+
+  public int swing() {
+    return get(Settings.SWING);
+  }
+
+  public boolean clockOut() {
+    return get(Settings.CLOCK_OUT);
   }
 
   public Preset withModel(Path m) {

@@ -3,6 +3,7 @@ package continuo.preset;
 import static continuo.preset.SettingTypes.OFF;
 
 import continuo.steer.Key;
+import continuo.tempo.BeatGrid;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,6 +76,21 @@ public final class Settings {
           + "settled beat tracker); `run --bpm` fixes the tempo instead");
   public static final Setting<Integer> TAP_CC = key("tap_cc", SettingTypes.controller())
       .byDefault(OFF).doc("controller whose presses (value > 0) tap the tempo");
+  // Quantise, swing and clock out (docs/tempo.md).
+  public static final Setting<BeatGrid.Grid> GRID = key("grid",
+      SettingTypes.choice(BeatGrid.Grid.class, BeatGrid.Grid::label)).byDefault(BeatGrid.Grid.OFF)
+      .doc("beat grid continuo's note-ons are placed on, at the current tempo and beat: eighths, "
+          + "sixteenths, eighth triplets or off");
+  public static final Setting<Integer> QUANTIZE = key("quantize", SettingTypes.whole(0, 100))
+      .byDefault(100).doc("how far (in %) a note-on moves towards its grid line: 100 puts it on "
+          + "the line, 0 leaves it");
+  public static final Setting<Integer> SWING = key("swing", SettingTypes.whole(0, 75))
+      .byDefault(0).doc("delays every second grid line by this % of two thirds of a step: 50 is "
+          + "triplet swing, 75 a dotted shuffle (not on 1/8T)");
+  public static final Setting<Boolean> CLOCK_OUT = key("clock_out", SettingTypes.bool())
+      .byDefault(false).option("--clock-out", null)
+      .doc("send MIDI clock (24 per beat) at the current tempo, with Start and Stop, for a drum "
+          + "machine or DAW that follows");
   // Steering the answer (docs/steering.md): key, register, density, dynamics, state out.
   private static final String KEY_EXPECTED = "\"off\", \"auto\" or a key: a tonic (C, C#, Db,"
       + " D, ... B) and a scale (major, minor, harmonic minor, dorian, mixolydian, pentatonic"

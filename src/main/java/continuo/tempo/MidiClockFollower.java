@@ -199,8 +199,10 @@ public final class MidiClockFollower implements TempoEstimate {
 
   /**
    * The song position in beats at {@code nowNanos}: from the last counted tick, moved on by the
-   * smoothed period while running (never past the next tick's position before it arrives); frozen
-   * where the transport stopped, or at the position Start or Song Position set.
+   * smoothed period while running (never past the next tick's position before it arrives), and
+   * counted back along the clock for a time before the last tick (a backend that stamps each
+   * message with the time of its frame hands over a tick before that time comes); frozen where
+   * the transport stopped, or at the position Start or Song Position set.
    */
   @Override
   public double beatAt(long nowNanos) {
@@ -208,7 +210,7 @@ public final class MidiClockFollower implements TempoEstimate {
       return (running && tickedSinceStart ? lastPosition : nextPosition) / (double) PPQN;
     }
     double since = (nowNanos - origin - lastTick) / period;
-    return (lastPosition + Math.max(0, Math.min(1.0, since))) / PPQN;
+    return (lastPosition + Math.min(1.0, since)) / PPQN;
   }
 
   /** Whether the transport is running (after Start or Continue, until Stop). */

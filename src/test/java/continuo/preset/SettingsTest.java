@@ -39,7 +39,8 @@ class SettingsTest {
       assertEquals(s, Settings.byKey(s.key()).orElseThrow());
     }
     assertEquals(List.of("--temperature", "--in-channel", "--out-channel", "--mode", "--gap-ms",
-        "--latency-ms", "--thru", "--key", "--pitch-range", "--density", "--velocity"), Settings.ALL.stream().flatMap(s -> s.option().stream()).toList());
+        "--latency-ms", "--thru", "--clock-out", "--key", "--pitch-range", "--density",
+        "--velocity"), Settings.ALL.stream().flatMap(s -> s.option().stream()).toList());
   }
 
   @Test
@@ -146,4 +147,32 @@ class SettingsTest {
     }
   }
 
+  @Test
+  void theGridQuantizeSwingAndClockOutKeysReadFromAPresetFileAndRefuseWhatIsOutOfRange()
+      throws Exception {
+    Path f = Files.writeString(dir.resolve("grid.toml"), "model = \"m.cmodel\"\n"
+        + "grid = \"1/8T\"\nquantize = 60\nswing = 50\nclock_out = true\n");
+    Preset p = Presets.load(f);
+    assertEquals(continuo.tempo.BeatGrid.Grid.EIGHTH_TRIPLET, p.grid());
+    assertEquals(60, p.quantize());
+    assertEquals(50, p.swing());
+    assertTrue(p.clockOut());
+    Preset d = Preset.defaults("d", Path.of("m"));
+    assertEquals(continuo.tempo.BeatGrid.Grid.OFF, d.grid(), "no grid unless asked for");
+    assertEquals(100, d.quantize(), "a grid alone puts note-ons on it");
+    assertEquals(0, d.swing());
+    assertTrue(!d.clockOut());
+    assertEquals(continuo.tempo.BeatGrid.Grid.SIXTEENTH, d.with("grid", "1/16").grid());
+    String[][] bad = {
+      {"grid = \"1/32\"", "key 'grid' is \"1/32\"; expected \"off\", \"1/8\", \"1/16\" or \"1/8T\""},
+      {"quantize = 101", "key 'quantize' is 101; expected a whole number from 0 to 100"},
+      {"swing = 76", "key 'swing' is 76; expected a whole number from 0 to 75"},
+      {"clock_out = 1", "key 'clock_out' is 1; expected true or false"},
+    };
+    for (String[] b : bad) {
+      Path g = Files.writeString(dir.resolve("bad.toml"), "model = \"m.cmodel\"\n" + b[0] + "\n");
+      String m = assertThrows(PresetException.class, () -> Presets.load(g)).getMessage();
+      assertTrue(m.endsWith(b[1]), m);
+    }
+  }
 }

@@ -96,6 +96,22 @@ class MidiClockFollowerTest {
     assertEquals(47.5 / 24, clock.beatAt(now - 10_416_667L), 1e-4);
   }
 
+  /**
+   * JACK stamps a tick with the time of its frame, which is up to a period after the moment it is
+   * handed over: a time before the last tick is counted back along the clock, not held at it.
+   */
+  @Test
+  void aTimeBeforeTheLastTickIsCountedBackAlongTheClock() {
+    SplittableRandom random = new SplittableRandom(1);
+    clock.onMessage(0xFA, 0, 0, now);
+    ticks(48, 120, 0, random);
+    long lastTick = now - 20_833_333L;
+    assertEquals(47 / 24.0, clock.beatAt(lastTick), 1e-4);
+    assertEquals(44.5 / 24, clock.beatAt(lastTick - 52_083_333L), 1e-4, "2.5 ticks before");
+    assertEquals(47.9 / 24, clock.beatAt(lastTick + 18_750_000L), 1e-4);
+    assertEquals(48 / 24.0, clock.beatAt(lastTick + 60_000_000L), 1e-9, "never past the next");
+  }
+
   @Test
   void stopFreezesThePositionAndContinueResumesFromIt() {
     SplittableRandom random = new SplittableRandom(1);
