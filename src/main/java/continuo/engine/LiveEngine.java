@@ -323,10 +323,13 @@ public final class LiveEngine implements Agent {
         MidiMessage.data2(msg));
     if (kind == MidiClockFollower.STOP) {
       turns.transportStop(t);
+      steering.silenced();
     } else if (kind == MidiClockFollower.START) {
       turns.transportStart(t);
+      steering.resumed();
     } else if (kind == MidiClockFollower.CONTINUE) {
       turns.transportContinue();
+      steering.resumed();
     }
   }
 

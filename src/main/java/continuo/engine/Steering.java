@@ -56,6 +56,10 @@ public final class Steering {
   private int stateCc = SettingTypes.OFF;
   private boolean auto;
   private long nextUpdate;
+  /** The player's keys down, and whether they pressed or released one since the last update. */
+  private final boolean[] held = new boolean[128];
+  private int heldCount;
+  private boolean heardSinceUpdate;
   private int stateSent = -1;
   private boolean silenced;
 
@@ -118,6 +122,11 @@ public final class Steering {
   /** The player pressed {@code pitch}: heard for the key and the loudness; not silenced any more. */
   void playerNoteOn(long t, int pitch, int velocity) {
     estimator.noteOn(pitch, t);
+    if (!held[pitch]) {
+      held[pitch] = true;
+      heldCount++;
+    }
+    heardSinceUpdate = true;
     follower.noteOn(velocity, t);
     silenced = false;
     if (auto) {
@@ -127,6 +136,11 @@ public final class Steering {
 
   void playerNoteOff(long t, int pitch) {
     estimator.noteOff(pitch, t);
+    if (held[pitch]) {
+      held[pitch] = false;
+      heldCount--;
+    }
+    heardSinceUpdate = true;
     if (auto) {
       updateKey(t);
     }
@@ -156,9 +170,14 @@ public final class Steering {
         value / 127.0);
   }
 
-  /** Panic: continuo is silent until the player plays again. */
+  /** Panic or transport Stop: continuo is silent until the player plays (or Start, Continue). */
   void silenced() {
     silenced = true;
+  }
+
+  /** Transport Start or Continue: continuo listens again. */
+  void resumed() {
+    silenced = false;
   }
 
   /** Shutdown: the state controller says so before the output closes. */
@@ -167,11 +186,16 @@ public final class Steering {
     sendState(now, false);
   }
 
-  /** Re-estimates key "auto" every 200 ms and sends the state when it changed; returns the work. */
+  /**
+   * Re-estimates key "auto" every 200 ms while the player plays, and sends the state when it
+   * changed; returns the work. While the player is silent the key stays as they last played it:
+   * nothing new was heard, and the window emptying out must not move the answer's key.
+   */
   int tick(long now, boolean playing) {
     int work = 0;
-    if (auto && now >= nextUpdate) {
+    if (auto && now >= nextUpdate && (heardSinceUpdate || heldCount > 0)) {
       nextUpdate = now + UPDATE_NANOS;
+      heardSinceUpdate = false;
       updateKey(now);
       work++;
     }

@@ -74,6 +74,9 @@ public final class WordTypes {
         if (o instanceof Long x && x >= min && x <= max) {
           return String.valueOf(x);
         }
+        if (o instanceof String s && s.matches("[0-9]{1,3}")) {
+          return bind(Long.valueOf(s)); // velocity = "100" means velocity = 100
+        }
         throw new SettingType.Rejected(expected);
       }
 
