@@ -79,6 +79,62 @@ class GrowingMidiFileTest {
     assertTrue(Files.list(dir).allMatch(out::equals));
   }
 
+  @Test
+  void aSnapshotOfATwoHourJamAllocatesNothingAndWritesOnlyItsBytes() throws Exception {
+    GrowingMidiFile g = new GrowingMidiFile(480, "player", "continuo");
+    long tick = 0;
+    for (int i = 0; i < 72_000; i++) { // ten notes a second for two hours, at 120 bpm
+      tick = i * 96L;
+      g.add(i % 2, tick, 0x90 | (40 + i % 50) << 8 | 90 << 16);
+      g.add(i % 2, tick + 77, 0x80 | (40 + i % 50) << 8);
+    }
+    g.add(0, tick + 100, 0x90 | 60 << 8 | 90 << 16); // sounding at the snapshot
+    long[] written = new long[1];
+    java.nio.channels.GatheringByteChannel counting = new java.nio.channels.GatheringByteChannel() {
+      @Override
+      public long write(java.nio.ByteBuffer[] srcs, int offset, int length) {
+        long n = 0;
+        for (int i = offset; i < offset + length; i++) {
+          n += srcs[i].remaining();
+          srcs[i].position(srcs[i].limit());
+        }
+        written[0] += n;
+        return n;
+      }
+
+      @Override
+      public long write(java.nio.ByteBuffer[] srcs) {
+        return write(srcs, 0, srcs.length);
+      }
+
+      @Override
+      public int write(java.nio.ByteBuffer src) {
+        return (int) write(new java.nio.ByteBuffer[] {src});
+      }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    };
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    for (int warm = 0; warm < 3; warm++) {
+      g.writeTo(counting, tick + 200);
+    }
+    written[0] = 0;
+    long before = mx.getThreadAllocatedBytes(id);
+    long size = g.writeTo(counting, tick + 200);
+    long allocated = mx.getThreadAllocatedBytes(id) - before;
+    assertEquals(0, allocated, "bytes allocated by a snapshot");
+    assertEquals(size, written[0]);
+    assertTrue(size > 500_000 && size < 700_000, size + " bytes for 144,001 events");
+  }
+
   private static byte[] bytes(GrowingMidiFile g, long tick) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     g.writeTo(new java.nio.channels.GatheringByteChannel() {
