@@ -5,7 +5,10 @@ import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
 import continuo.encoding.PerformanceEncoding;
+import continuo.engine.ReferenceTempo;
 import continuo.engine.Steering;
+import continuo.midifile.MidiFileReader;
+import continuo.model.LstmState;
 import continuo.model.LstmStepper;
 import continuo.preset.Preset;
 import continuo.preset.Settings;
@@ -15,6 +18,7 @@ import continuo.sample.NonFiniteLogitsException;
 import continuo.steer.Dynamics;
 import continuo.steer.Key;
 import continuo.steer.VelocityFollower;
+import continuo.tempo.TempoSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +88,11 @@ final class GenerateCommand implements Callable<Integer> {
           + "velocity (default: the preset's velocity).")
   String velocity;
 
+  @Option(names = "--bpm", paramLabel = "BPM",
+      description = "The primer's tempo (20..400), instead of following its onsets (see "
+          + "docs/tempo.md).")
+  Double bpm;
+
   @Option(names = "--wav", paramLabel = "OUT.wav", description = "Also render the result to WAV with Java's built-in synthesizer.")
   Path wav;
 
@@ -102,12 +111,21 @@ final class GenerateCommand implements Callable<Integer> {
       throw new UserError("--top-p must be greater than 0 and at most 1, got " + p);
     }
 
+    if (bpm != null && !(bpm >= 20 && bpm <= 400)) {
+      throw new UserError("--bpm is " + bpm + "; expected a tempo from 20 to 400");
+    }
     List<Note> primerNotes = MidiFiles.read(primer);
     if (primerNotes.isEmpty()) {
       throw new UserError(primer + ": the primer has no notes to continue");
     }
-    int[] primerTokens = EventEncoder.encode(primerNotes);
     Preset preset = model.preset();
+    PrimerTempo tempo = PrimerTempo.follow(primerNotes, bpm == null ? 0 : bpm,
+        tempoMapBpm(primerNotes), ReferenceTempo.of(model.weights().config(), preset), 1);
+    if (tempo.warps() && tempo.source() == TempoSource.TRACKER) {
+      tempo = likeliestLevel(model, primerNotes, tempo);
+    }
+    List<Note> modelPrimer = tempo.toModel(primerNotes);
+    int[] primerTokens = EventEncoder.encode(modelPrimer);
     preset = PresetOptions.Overrides.apply(preset, Settings.KEY, key);
     preset = PresetOptions.Overrides.apply(preset, Settings.PITCH_RANGE, pitchRange);
     preset = PresetOptions.Overrides.apply(preset, Settings.DENSITY, density);
@@ -120,7 +138,7 @@ final class GenerateCommand implements Callable<Integer> {
       Generator generator = new Generator(stepper, seed);
       heard = steer(generator, preset, primerNotes, follower);
       generator.prime(primerTokens);
-      long millis = Math.round(seconds * 1000);
+      long millis = tempo.modelMillis(Math.round(seconds * 1000));
       continuation = generator.continueFor(millis, t, p, Generator.maxTokensFor(millis));
     } catch (NonFiniteLogitsException e) {
       throw new UserError(model.name() + " " + e.problem(), e);
@@ -128,7 +146,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     Dynamics dynamics = Steering.dynamics(preset, follower);
     List<Note> notes = new ArrayList<>(primerNotes);
-    for (Note n : continuationNotes(primerNotes, primerTokens, continuation)) {
+    for (Note n : tempo.toPlayer(continuationNotes(modelPrimer, primerTokens, continuation))) {
       int token = PerformanceEncoding.velocity(PerformanceEncoding.binOfVelocity(n.velocity()));
       notes.add(new Note(n.pitch(), dynamics.outputVelocity(token), n.startMicros(),
           n.endMicros(), n.channel()));
@@ -138,9 +156,11 @@ final class GenerateCommand implements Callable<Integer> {
       WavRenderer.render(out, wav);
     }
     spec.commandLine().getErr().printf(Locale.ROOT,
-        "generate: %s: %d primer notes + %d new notes (%s, temperature %.2f, seed %d%s)%n",
+        "generate: %s: %d primer notes + %d new notes (%s, temperature %.2f, seed %d%s, "
+        + "tempo %.1f bpm %s)%n",
         out, primerNotes.size(), notes.size() - primerNotes.size(), model.name(), t, seed,
-        keyNote(preset, heard));
+        keyNote(preset, heard), tempo.bpm(),
+        tempo.source() == TempoSource.PRESET ? "tempo map" : tempo.source().label());
     return 0;
   }
 
@@ -155,6 +175,63 @@ final class GenerateCommand implements Callable<Integer> {
     Key heard = Steering.hear(preset, primerNotes, follower);
     Steering.configure(generator.bias(), preset, heard);
     return heard;
+  }
+
+  /**
+   * Which metrical level the tracker followed is its guess (a reel at 180 bpm in eighths has the
+   * onsets of one at 90 in sixteenths); the model knows how dense its music is at its reference
+   * tempo, so the level at which it finds the warped primer likeliest is taken: the tracker's
+   * tempo, half or double it.
+   */
+  private PrimerTempo likeliestLevel(ModelChoice.Resolved model, List<Note> primerNotes,
+      PrimerTempo tracked) throws java.io.IOException {
+    double reference = ReferenceTempo.of(model.weights().config(), model.preset());
+    PrimerTempo best = tracked;
+    double bestNll = Double.POSITIVE_INFINITY;
+    try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {
+      for (double level : new double[] {1, 0.5, 2}) {
+        PrimerTempo t = level == 1 ? tracked : PrimerTempo.follow(primerNotes, 0,
+            tempoMapBpm(primerNotes), reference, level);
+        double nll = negativeLogLikelihood(stepper,
+            EventEncoder.encode(t.toModel(primerNotes)));
+        if (nll < bestNll) {
+          bestNll = nll;
+          best = t;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The model's surprise at {@code tokens}, in nats, summed. */
+  static double negativeLogLikelihood(LstmStepper stepper, int[] tokens) {
+    LstmState state = stepper.newState();
+    float[] logits = new float[stepper.config().vocabSize()];
+    double nll = 0;
+    for (int i = 0; i < tokens.length; i++) {
+      if (i > 0) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+          max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+          sum += Math.exp(l - max);
+        }
+        nll += max + Math.log(sum) - logits[tokens[i]];
+      }
+      stepper.step(state, tokens[i], logits);
+    }
+    return nll;
+  }
+
+  /** The primer file's tempo at its first note: only a hint (see {@link PrimerTempo}). */
+  private double tempoMapBpm(List<Note> notes) throws java.io.IOException {
+    long first = Long.MAX_VALUE;
+    for (Note n : notes) {
+      first = Math.min(first, n.startMicros());
+    }
+    return MidiFileReader.read(primer).tempoMap().bpmAt(first);
   }
 
   private static String keyNote(Preset preset, Key heard) {

@@ -48,7 +48,7 @@ final class Listener {
 
   /** A listener whose model time is the player's (no tempo, no warp). */
   Listener(long startNanos, AtomicCounter notesIn) {
-    this(startNanos, notesIn, new Timekeeper(startNanos));
+    this(startNanos, notesIn, new Timekeeper());
   }
 
   /** A listener that converts the player's time to model time through {@code time}. */

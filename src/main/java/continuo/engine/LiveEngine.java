@@ -115,7 +115,7 @@ public final class LiveEngine implements Agent {
     this.errors = counters.newCounter("engine.errors");
     this.presetSwitches = counters.newCounter("engine.preset_switches");
     AtomicCounter nonFinite = counters.newCounter("engine.nonfinite_logits");
-    timekeeper = new Timekeeper(clock.nanoTime());
+    timekeeper = new Timekeeper();
     listener = new Listener(clock.nanoTime(), notesIn, timekeeper);
     gate = new OutputGate(output, record, outputLead, notesOut, droppedLate, droppedPolyphony,
         forcedOff);
@@ -357,7 +357,7 @@ public final class LiveEngine implements Agent {
     clockOut.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
-    timekeeper.useModel(Timekeeper.referenceBpm(s.config(), p), clock.nanoTime());
+    timekeeper.useModel(ReferenceTempo.of(s.config(), p), clock.nanoTime());
     preset = p;
   }
 }

@@ -1,6 +1,5 @@
 package continuo.engine;
 
-import continuo.model.ModelConfig;
 import continuo.preset.Preset;
 import continuo.tempo.BeatTracker;
 import continuo.tempo.MidiClockFollower;
@@ -56,18 +55,12 @@ final class Timekeeper {
 
   private TimeWarp warp;
   private double warpBpm;
-  private long anchorPlayer;
-  private double anchorModel;
-  private double scale = 1;
 
   private volatile double statusBpm;
   private volatile TempoSource statusSource;
   private volatile long sourceChanges;
 
-  Timekeeper(long startNanos) {
-    anchorPlayer = startNanos;
-    anchorModel = startNanos;
-  }
+  Timekeeper() {}
 
   /** Set-up, before the engine runs: {@code --bpm} fixes the tempo (0: follow the sources). */
   void fixTempo(double bpm, long now) {
@@ -91,20 +84,13 @@ final class Timekeeper {
    * is anchored at {@code now}, so times told before keep their model times.
    */
   void useModel(double referenceBpm, long now) {
-    anchorModel = toModel(now);
-    anchorPlayer = now;
+    long model = toModel(now);
     warp = referenceBpm > 0 ? new TimeWarp(referenceBpm) : null;
+    if (warp != null) {
+      warp.startAt(now, model);
+    }
     warpBpm = 0;
     retime(now);
-  }
-
-  /**
-   * The reference tempo a model speaks at, the one place it is decided: the tempo its
-   * {@code model.json} gives, else the preset's {@code bpm} (the tempo the preset says its model
-   * plays at).
-   */
-  static double referenceBpm(ModelConfig config, Preset p) {
-    return p.bpm();
   }
 
   private void select(long now) {
@@ -168,19 +154,14 @@ final class Timekeeper {
 
   private void retime(long now) {
     if (warp == null || selector == null) {
-      scale = 1;
       return;
     }
-    double b = selector.source() == TempoSource.TRACKER
-        ? warp.nearestOctave(selector.bpm()) : selector.bpm();
+    double b = warp.tempoOf(selector.source(), selector.bpm());
     if (b == warpBpm) {
       return;
     }
-    anchorModel = toModel(now);
-    anchorPlayer = now;
-    warp.setBpm(b);
+    warp.setBpm(b, now);
     warpBpm = b;
-    scale = warp.scale();
   }
 
   // ---------------------------------------------------------------- reading the time
@@ -229,17 +210,17 @@ final class Timekeeper {
 
   /** Player time to model time. */
   long toModel(long playerNanos) {
-    return Math.round(anchorModel + (playerNanos - anchorPlayer) * scale);
+    return warp == null ? playerNanos : warp.modelTime(playerNanos);
   }
 
   /** Model time to player time. */
   long toPlayer(long modelNanos) {
-    return anchorPlayer + Math.round((modelNanos - anchorModel) / scale);
+    return warp == null ? modelNanos : warp.playerTime(modelNanos);
   }
 
   /** The current tempo over the model's reference tempo (1 without a warp). */
   double warpScale() {
-    return scale;
+    return warp == null ? 1 : warp.scale();
   }
 
   // ---------------------------------------------------------------- status (any thread)

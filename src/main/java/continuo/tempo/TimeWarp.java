@@ -5,6 +5,11 @@ package continuo.tempo;
  * tempo R; at a current tempo of B bpm, a gap the player leaves is {@code B / R} times as long in
  * model time, and a model TIME_SHIFT is {@code R / B} times as long when played.
  *
+ * <p>Besides durations ({@link #toModel}, {@link #toPlayer}), it keeps a timeline of times
+ * ({@link #modelTime}, {@link #playerTime}): linear at the current scale, anchored anew where the
+ * tempo changes ({@link #setBpm(double, long)}), so it is continuous and monotonic and a change of
+ * tempo never moves a time already converted before it.
+ *
  * <p>Single-threaded: the engine thread sets the tempo (when the tempo selection changes it) and
  * converts; nothing allocates.
  */
@@ -12,6 +17,8 @@ public final class TimeWarp {
   private final double referenceBpm;
   private double bpm;
   private double scale = 1;
+  private long anchorPlayer;
+  private double anchorModel;
 
   /** A warp to a model whose reference tempo is {@code referenceBpm} (20..400), at that tempo. */
   public TimeWarp(double referenceBpm) {
@@ -28,6 +35,33 @@ public final class TimeWarp {
     scale = bpm / referenceBpm;
   }
 
+  /** Sets the tempo from {@code playerNanos} on: the timeline bends there. */
+  public void setBpm(double currentBpm, long playerNanos) {
+    anchorModel = exactModelTime(playerNanos);
+    anchorPlayer = playerNanos;
+    setBpm(currentBpm);
+  }
+
+  /** Anchors the timeline: {@code playerNanos} is {@code modelNanos} in model time. */
+  public void startAt(long playerNanos, long modelNanos) {
+    anchorPlayer = playerNanos;
+    anchorModel = modelNanos;
+  }
+
+  /** A time of the player's (nanoseconds) on the model's timeline. */
+  public long modelTime(long playerNanos) {
+    return Math.round(exactModelTime(playerNanos));
+  }
+
+  private double exactModelTime(long playerNanos) {
+    return anchorModel + (playerNanos - anchorPlayer) * scale;
+  }
+
+  /** A time on the model's timeline (nanoseconds) in the player's time. */
+  public long playerTime(long modelNanos) {
+    return anchorPlayer + Math.round((modelNanos - anchorModel) / scale);
+  }
+
   /**
    * The octave of {@code bpm} (times a power of two) nearest the reference tempo: a tracker that
    * counts in half or double time still maps the music to the model's own metrical level.
@@ -38,6 +72,15 @@ public final class TimeWarp {
     }
     double octaves = Math.rint(Math.log(referenceBpm / bpm) / Math.log(2));
     return bpm * Math.pow(2, octaves);
+  }
+
+  /**
+   * The tempo to warp by when {@code source} says {@code bpm}: the beat tracker's folded to the
+   * octave nearest the reference ({@link #nearestOctave}), since which metrical level it follows
+   * is its guess; a clock, taps or a given number as they are.
+   */
+  public double tempoOf(TempoSource source, double bpm) {
+    return source == TempoSource.TRACKER ? nearestOctave(bpm) : bpm;
   }
 
   /** A gap in player time (any unit) in model time, rounded. */

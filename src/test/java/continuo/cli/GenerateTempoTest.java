@@ -1,0 +1,125 @@
+package continuo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import continuo.encoding.MidiFiles;
+import continuo.encoding.Note;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code generate} keeps the primer's tempo: real tunes performed by the test at 0.67x to 1.5x of
+ * their written tempo (the file's tempo map says 120 bpm whatever the speed: only the onsets
+ * tell), continued by the shipped folk and piano models.
+ */
+class GenerateTempoTest {
+  static final double[] SPEEDS = {0.67, 0.8, 1.0, 1.25, 1.5};
+
+  @TempDir Path dir;
+
+  /** A fixture's first {@code bars} bars, performed at {@code speed} times its written tempo. */
+  static List<Note> performed(String fixture, double writtenBpm, int bars, double speed)
+      throws Exception {
+    List<Note> notes;
+    try (InputStream in = GenerateTempoTest.class.getResourceAsStream(
+        "/continuo/tempo/" + fixture + ".mid")) {
+      notes = MidiFiles.parse(in.readAllBytes(), fixture);
+    }
+    long first = notes.stream().mapToLong(Note::startMicros).min().orElseThrow();
+    double end = first + bars * 4 * 60e6 / writtenBpm;
+    List<Note> out = new ArrayList<>();
+    for (Note n : notes) {
+      if (n.startMicros() < end) {
+        out.add(new Note(n.pitch(), n.velocity(), Math.round((n.startMicros() - first) / speed),
+            Math.round((n.endMicros() - first) / speed), n.channel()));
+      }
+    }
+    return out;
+  }
+
+  /** The median interval between onsets (note-ons within 35 ms are one onset), microseconds. */
+  static double medianIoi(List<Note> notes) {
+    long[] starts = notes.stream().mapToLong(Note::startMicros).sorted().toArray();
+    List<Long> iois = new ArrayList<>();
+    long last = starts[0];
+    for (long s : starts) {
+      if (s - last > 35_000) {
+        iois.add(s - last);
+        last = s;
+      }
+    }
+    long[] a = iois.stream().mapToLong(Long::longValue).sorted().toArray();
+    return a[a.length / 2];
+  }
+
+  /** The answer's median onset interval over the primer's beat, for each speed. */
+  double[] ratios(String preset, String fixture, double writtenBpm, int bars) throws Exception {
+    double[] r = new double[SPEEDS.length];
+    for (int i = 0; i < SPEEDS.length; i++) {
+      List<Note> primer = performed(fixture, writtenBpm, bars, SPEEDS[i]);
+      Path in = dir.resolve(fixture + "-" + i + ".mid");
+      Path out = dir.resolve(fixture + "-" + i + "-out.mid");
+      MidiFiles.write(primer, in);
+      Cli c = Cli.run("generate", "--preset", preset, "--primer", in.toString(), "--out",
+          out.toString(), "--seconds", "20", "--seed", "5");
+      assertEquals(0, c.exit(), c.err());
+      long primerEnd = primer.stream().mapToLong(Note::endMicros).max().orElseThrow();
+      List<Note> answer = MidiFiles.read(out).stream()
+          .filter(n -> n.startMicros() >= primerEnd - 2_000).toList();
+      double beat = 60e6 / (writtenBpm * SPEEDS[i]);
+      r[i] = medianIoi(answer) / beat;
+      System.out.printf(Locale.ROOT, "%s %s x%.2f: %s answer ioi/beat %.3f%n", preset, fixture,
+          SPEEDS[i], c.err().strip(), r[i]);
+    }
+    return r;
+  }
+
+  private static void assertWithin15PercentOfTheWrittenTempo(double[] r, String what) {
+    double at1 = r[2];
+    for (int i = 0; i < r.length; i++) {
+      double rel = r[i] / at1;
+      assertTrue(rel > 0.85 && rel < 1.15, String.format(Locale.ROOT,
+          "%s at x%.2f: answer beat over primer beat is %.2f of what it is at x1.0 %s", what,
+          SPEEDS[i], rel, Arrays.toString(r)));
+    }
+  }
+
+  @Test
+  void folkKeepsAReelsTempo() throws Exception {
+    assertWithin15PercentOfTheWrittenTempo(ratios("folk", "nottingham-reelsa-c4", 120, 8),
+        "folk");
+  }
+
+  @Test
+  void bpmOverridesTheOnsets() throws Exception {
+    List<Note> primer = performed("nottingham-reelsa-c4", 120, 8, 1.0);
+    Path in = dir.resolve("reel.mid");
+    Path out = dir.resolve("reel-60.mid");
+    MidiFiles.write(primer, in);
+    Cli c = Cli.run("generate", "--preset", "folk", "--primer", in.toString(), "--out",
+        out.toString(), "--seconds", "20", "--seed", "5", "--bpm", "60");
+    assertEquals(0, c.exit(), c.err());
+    assertTrue(c.err().contains("tempo 60.0 bpm fixed"), c.err());
+    Path followed = dir.resolve("reel-followed.mid");
+    Cli f = Cli.run("generate", "--preset", "folk", "--primer", in.toString(), "--out",
+        followed.toString(), "--seconds", "20", "--seed", "5");
+    assertTrue(f.err().contains("tempo 120.0 bpm tracker"), f.err());
+    assertFalse(Arrays.equals(java.nio.file.Files.readAllBytes(out),
+        java.nio.file.Files.readAllBytes(followed)), "the model heard the reel at half speed");
+    assertEquals(2, Cli.run("generate", "--preset", "folk", "--primer", in.toString(), "--out",
+        out.toString(), "--bpm", "0").exit());
+  }
+
+  @Test
+  void pianoKeepsAPopSongsTempo() throws Exception {
+    assertWithin15PercentOfTheWrittenTempo(ratios("piano", "pop909-001", 90, 8), "piano");
+  }
+}
