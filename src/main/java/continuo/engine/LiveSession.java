@@ -37,11 +37,11 @@ import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * A running jam, and where its parts are put together: the backend connection, the engine agent on
- * its own thread, the preset switcher, the supervisor (recorder, reconnection), the optional file
- * input and recorder. The clock, the idle strategies and the MIDI providers come in as {@link
+ * its own thread, the preset switcher, the supervisor (reconnection), the optional file input and
+ * the recorder agent ({@code --record}). The clock, the idle strategies and the MIDI providers come in as {@link
  * Parts}, so tests run a session on a fake clock and their own providers. Started and stopped by
  * the control thread; {@link #stop} is idempotent and safe from a shutdown hook: the engine
- * releases every sounding note, the backend plays those note-offs, then everything closes.
+ * releases every sounding note, the recording is written, then everything closes.
  */
 public final class LiveSession implements AutoCloseable {
   /**
