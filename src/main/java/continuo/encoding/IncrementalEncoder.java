@@ -17,7 +17,7 @@ import java.util.Arrays;
  * longer, with the velocity of the one that came first; in each step NOTE_OFFs come before
  * NOTE_ONs, each by ascending pitch; a VELOCITY token precedes a NOTE_ON whenever the velocity bin
  * changes (the first NOTE_ON always has one); gaps become TIME_SHIFTs of at most 1 s each, and a
- * silence longer than the encoder's cap is told as the cap. Until {@link #startAt} the grid is
+ * silence (no note told sounding) longer than the encoder's cap is told as the cap. Until {@link #startAt} the grid is
  * anchored at time 0 and the stream starts at the first event (leading silence is dropped).
  *
  * <p>To order the events of a step, the encoder holds them until the step is over: until an event
@@ -57,12 +57,18 @@ public final class IncrementalEncoder {
   private final long[] endNanos = new long[PITCHES];
   private final long[] pendingOffNanos = new long[PITCHES];
 
-  // The generation of the pitch's note each channel's held key joined; 0 = not held.
+  // The generation of the pitch's note each channel's sounding note joined; 0 = not sounding.
   private final int[][] held = new int[CHANNELS][PITCHES];
+  // Released while the channel's sustain pedal was down: sounding until the pedal lifts.
+  private final boolean[][] sustained = new boolean[CHANNELS][PITCHES];
+  private final boolean[] pedal = new boolean[CHANNELS];
   private int velocityBin = -1;
+  /** Notes told on and not yet off: while any sounds, a gap is not silence and is not capped. */
+  private int soundingTold;
 
   /**
-   * @param maxGapSteps the longest silence told, in 10 ms steps ({@link #UNCAPPED} for none)
+   * @param maxGapSteps the longest silence told, in 10 ms steps ({@link #UNCAPPED} for none); a
+   *     gap while a note sounds is told in full
    */
   public IncrementalEncoder(TokenSink sink, int maxGapSteps) {
     if (maxGapSteps < 1) {
@@ -87,31 +93,72 @@ public final class IncrementalEncoder {
     this.velocityBin = velocityBin;
   }
 
-  /** Channel {@code channel} (0..15) pressed {@code pitch}; a second press first ends the first. */
+  /**
+   * Channel {@code channel} (0..15) pressed {@code pitch} (velocity 1..127); a second press of a
+   * sounding note (held or sustained) first ends it, as the file reader does.
+   */
   public void noteOn(int channel, int pitch, int velocity, long nanos) {
     if (held[channel][pitch] != 0) {
-      noteOff(channel, pitch, nanos);
+      endNote(channel, pitch, nanos);
     }
     held[channel][pitch] = begin(pitch, velocity, nanos);
   }
 
   /**
-   * Channel {@code channel} released {@code pitch}. False (and nothing told) for a note never
-   * heard to start.
+   * Channel {@code channel} released {@code pitch}: the note ends, or sounds on while the
+   * channel's sustain pedal is down. False (and nothing told) when the key was not down.
    */
   public boolean noteOff(int channel, int pitch, long nanos) {
-    int voice = held[channel][pitch];
-    if (voice == 0) {
+    if (!holds(channel, pitch)) {
       return false;
     }
-    held[channel][pitch] = 0;
-    end(pitch, voice, nanos);
+    if (pedal[channel]) {
+      sustained[channel][pitch] = true;
+    } else {
+      endNote(channel, pitch, nanos);
+    }
     return true;
   }
 
-  /** Whether channel {@code channel} holds {@code pitch}. */
+  /**
+   * Channel {@code channel}'s sustain pedal (controller 64) went down or up; lifting it ends every
+   * note it sustained, as the file reader does.
+   */
+  public void sustain(int channel, boolean down, long nanos) {
+    if (pedal[channel] && !down) {
+      for (int p = 0; p < PITCHES; p++) {
+        if (sustained[channel][p]) {
+          endNote(channel, p, nanos);
+        }
+      }
+    }
+    pedal[channel] = down;
+  }
+
+  /** Ends every note sounding, held or sustained; true when there was any. */
+  public boolean releaseAll(long nanos) {
+    boolean any = false;
+    for (int channel = 0; channel < CHANNELS; channel++) {
+      for (int p = 0; p < PITCHES; p++) {
+        if (held[channel][p] != 0) {
+          endNote(channel, p, nanos);
+          any = true;
+        }
+      }
+    }
+    return any;
+  }
+
+  /** Whether channel {@code channel}'s key {@code pitch} is down. */
   public boolean holds(int channel, int pitch) {
-    return held[channel][pitch] != 0;
+    return held[channel][pitch] != 0 && !sustained[channel][pitch];
+  }
+
+  private void endNote(int channel, int pitch, long nanos) {
+    int voice = held[channel][pitch];
+    held[channel][pitch] = 0;
+    sustained[channel][pitch] = false;
+    end(pitch, voice, nanos);
   }
 
   /** The clock reached {@code nanos}: every step no later event can fall into is told. */
@@ -257,6 +304,7 @@ public final class IncrementalEncoder {
         if (pendingOffNanos[p] == at) {
           pendingOffNanos[p] = NONE;
         }
+        soundingTold--;
         sink.token(PerformanceEncoding.noteOff(p));
       }
     }
@@ -268,6 +316,7 @@ public final class IncrementalEncoder {
           velocityBin = bin;
           sink.token(PerformanceEncoding.velocity(bin));
         }
+        soundingTold++;
         sink.token(PerformanceEncoding.noteOn(p));
       }
     }
@@ -278,7 +327,8 @@ public final class IncrementalEncoder {
   private void shiftTo(long at) {
     long steps = (at - toldNanos) / STEP_NANOS;
     toldNanos = Math.max(toldNanos, at);
-    for (long left = Math.min(steps, maxGapSteps); left > 0; left -= TIME_SHIFT_STEPS) {
+    for (long left = soundingTold > 0 ? steps : Math.min(steps, maxGapSteps); left > 0;
+        left -= TIME_SHIFT_STEPS) {
       sink.token(PerformanceEncoding.timeShift((int) Math.min(TIME_SHIFT_STEPS, left)));
     }
   }

@@ -28,7 +28,10 @@ import org.agrona.concurrent.status.AtomicCounter;
 final class Listener {
   static final long MS = 1_000_000L;
   static final long SHIFT_NANOS = IncrementalEncoder.STEP_NANOS;
-  /** Silence longer than this is told to the model as this long: nothing changes after it. */
+  /**
+   * Silence (no note of the player's sounding) longer than this is told to the model as this long:
+   * nothing changes after it.
+   */
   private static final int MAX_GAP_STEPS = 3 * TIME_SHIFT_STEPS;
   /** Input stamped this long before it reaches the engine still falls into its own step. */
   private static final long INPUT_LAG_NANOS = SHIFT_NANOS;
@@ -104,15 +107,18 @@ final class Listener {
     return true;
   }
 
-  /** Ends every note the player holds, in the model only; true when there was any. */
+  /** The player's sustain pedal on {@code channel} went down or up. */
+  void sustain(long t, int channel, boolean down) {
+    encoder.sustain(channel, down, modelNanos(t));
+  }
+
+  /**
+   * Ends every note the player holds (or sustains with the pedal), in the model only; true when
+   * there was any.
+   */
   boolean releaseHeldNotes(long t) {
-    boolean any = false;
-    for (int channel = 0; channel < 16; channel++) {
-      for (int p = 0; p < 128; p++) {
-        any |= noteOff(t, channel, p);
-      }
-    }
-    return any;
+    playerHeld = 0;
+    return encoder.releaseAll(modelNanos(t));
   }
 
   /** Keys the player holds down. */

@@ -310,6 +310,9 @@ public final class LiveEngine implements Agent {
       steering.playerNoteOff(t, MidiMessage.data1(msg));
     } else if (command == MidiMessage.CONTROL_CHANGE) {
       if (!timekeeper.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg))) {
+        if (MidiMessage.data1(msg) == MidiMessage.CC_SUSTAIN) {
+          listener.sustain(t, msg & 0x0F, MidiMessage.data2(msg) >= 64);
+        }
         controls.controlChange(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
       }
     } else if (command == MidiMessage.PROGRAM_CHANGE) {

@@ -12,6 +12,8 @@ public final class MidiMessage {
   public static final int NOTE_ON = 0x90;
   public static final int CONTROL_CHANGE = 0xB0;
   public static final int PROGRAM_CHANGE = 0xC0;
+  /** The sustain pedal: down at 64 and above. */
+  public static final int CC_SUSTAIN = 64;
   public static final int CC_ALL_SOUND_OFF = 120;
   public static final int CC_ALL_NOTES_OFF = 123;
   /** Song Position Pointer: two data bytes, the position in sixteenths (LSB first). */

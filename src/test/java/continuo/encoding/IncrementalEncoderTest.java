@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import continuo.testkit.Corpora;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 class IncrementalEncoderTest {
   private static final long MS = 1_000_000L;
@@ -101,6 +104,46 @@ class IncrementalEncoderTest {
   }
 
   @Test
+  void aNoteHeldLongerThanTheCapIsToldInFullForItIsNotSilence() {
+    encoder.noteOn(0, 60, 100, 0);
+    encoder.noteOff(0, 60, 3_500 * MS);
+    encoder.flush();
+    assertArrayEquals(new int[] {LOUD, noteOn(60), timeShift(100), timeShift(100), timeShift(100),
+        timeShift(50), noteOff(60)}, told());
+  }
+
+  @Test
+  void theSustainPedalHoldsReleasedNotesOfItsChannelUntilItLifts() {
+    encoder.sustain(2, true, 0);
+    encoder.noteOn(2, 60, 100, 0);
+    encoder.noteOn(0, 64, 100, 0);
+    assertTrue(encoder.noteOff(2, 60, 100 * MS), "the key went up");
+    assertFalse(encoder.holds(2, 60));
+    assertFalse(encoder.noteOff(2, 60, 110 * MS), "already up");
+    encoder.noteOff(0, 64, 100 * MS); // another channel: no pedal
+    encoder.noteOn(2, 62, 100, 150 * MS);
+    encoder.noteOff(2, 62, 160 * MS);
+    encoder.sustain(2, false, 300 * MS);
+    encoder.flush();
+    assertArrayEquals(new int[] {LOUD, noteOn(60), noteOn(64), timeShift(10), noteOff(64),
+        timeShift(5), noteOn(62), timeShift(15), noteOff(60), noteOff(62)}, told());
+  }
+
+  @Test
+  void releasingEverythingEndsHeldAndSustainedNotesAndLaterKeyUpsSayNothing() {
+    encoder.sustain(0, true, 0);
+    encoder.noteOn(0, 60, 100, 0);
+    encoder.noteOff(0, 60, 50 * MS);
+    encoder.noteOn(1, 62, 100, 50 * MS);
+    assertTrue(encoder.releaseAll(100 * MS));
+    assertFalse(encoder.releaseAll(100 * MS));
+    assertFalse(encoder.noteOff(1, 62, 150 * MS));
+    encoder.flush();
+    assertArrayEquals(new int[] {LOUD, noteOn(60), timeShift(5), noteOn(62), timeShift(5),
+        noteOff(60), noteOff(62)}, told());
+  }
+
+  @Test
   void velocityIsToldWhenItsBinChangesAndAgainAfterARestartThatDoesNotKnowIt() {
     encoder.noteOn(0, 60, 100, 0);
     encoder.noteOn(0, 62, 99, 0); // same bin
@@ -138,6 +181,23 @@ class IncrementalEncoderTest {
         assertArrayEquals(BatchEncoder.encode(chorale), EventEncoder.encode(chorale));
       }
     }
+  }
+
+  @Test
+  @EnabledIfEnvironmentVariable(named = Corpora.ENV, matches = ".+")
+  void givesTheTokensOfTheListEncoderOnEveryFileOfTheFullCorpora() throws Exception {
+    int files = 0;
+    for (String corpus : new String[] {"nottingham/midi", "pop909"}) {
+      try (var paths = Files.list(Corpora.full().resolve(corpus))) {
+        for (Path file : paths.filter(p -> p.toString().endsWith(".mid")).sorted().toList()) {
+          List<Note> notes = MidiFiles.read(file);
+          assertArrayEquals(BatchEncoder.encode(notes), EventEncoder.encode(notes),
+              file.toString());
+          files++;
+        }
+      }
+    }
+    assertTrue(files > 1_000, files + " files");
   }
 
   @Test
