@@ -3,8 +3,9 @@ package continuo.model;
 import java.util.Map;
 
 /**
- * What {@code model.json} says about a model: its name, description, encoding and LSTM
- * architecture, and free-form training provenance. Immutable.
+ * What {@code model.json} says about a model: its name, description, encoding (with the tempo the
+ * model speaks at, when known) and LSTM architecture, and free-form training provenance.
+ * Immutable.
  *
  * @param name short model name
  * @param description one-sentence description for humans
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param hiddenSize H
  * @param layers L
  * @param training free-form provenance (corpus, split, epochs, validation figures); JSON values
+ * @param referenceBpm encoding: the tempo the model speaks at ({@code reference_bpm}, the median
+ *     tempo of its corpus), 20..400 bpm, or NaN when the file does not say (older files)
  */
 public record ModelConfig(
     String name,
@@ -27,10 +30,43 @@ public record ModelConfig(
     int embeddingSize,
     int hiddenSize,
     int layers,
-    Map<String, Object> training) {
+    Map<String, Object> training,
+    double referenceBpm) {
+
+  /** The reference tempos a model file may give, in bpm. */
+  public static final double MIN_REFERENCE_BPM = 20;
+  public static final double MAX_REFERENCE_BPM = 400;
 
   public ModelConfig {
     training = training == null ? Map.of() : Map.copyOf(training);
+    if (!Double.isNaN(referenceBpm) && !isReferenceBpm(referenceBpm)) {
+      throw new IllegalArgumentException("reference_bpm must be " + MIN_REFERENCE_BPM + ".."
+          + MAX_REFERENCE_BPM + " or NaN, got " + referenceBpm);
+    }
+  }
+
+  /** A config whose file does not say its reference tempo. */
+  public ModelConfig(String name, String description, int timeShiftMs, int timeShiftSteps,
+      int velocityBins, int vocabSize, int embeddingSize, int hiddenSize, int layers,
+      Map<String, Object> training) {
+    this(name, description, timeShiftMs, timeShiftSteps, velocityBins, vocabSize, embeddingSize,
+        hiddenSize, layers, training, Double.NaN);
+  }
+
+  /** Whether {@code bpm} is a tempo a model file may give: finite, 20..400. */
+  public static boolean isReferenceBpm(double bpm) {
+    return bpm >= MIN_REFERENCE_BPM && bpm <= MAX_REFERENCE_BPM;
+  }
+
+  /** Whether the file gives the model's reference tempo. */
+  public boolean hasReferenceBpm() {
+    return !Double.isNaN(referenceBpm);
+  }
+
+  /** This config with reference tempo {@code bpm} (NaN: none). */
+  public ModelConfig withReferenceBpm(double bpm) {
+    return new ModelConfig(name, description, timeShiftMs, timeShiftSteps, velocityBins, vocabSize,
+        embeddingSize, hiddenSize, layers, training, bpm);
   }
 
   /** Width of the first LSTM layer's input: E, or V when the input is one-hot. */

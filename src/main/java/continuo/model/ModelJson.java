@@ -34,11 +34,14 @@ final class ModelJson {
   record Document(String format, int version, String name, String description,
       Encoding encoding, Architecture architecture, Map<String, Object> training) {}
 
-  @JsonPropertyOrder({"type", "time_shift_ms", "time_shift_steps", "velocity_bins"})
+  @JsonPropertyOrder({"type", "time_shift_ms", "time_shift_steps", "velocity_bins",
+      "reference_bpm"})
   record Encoding(String type,
       @JsonProperty("time_shift_ms") int timeShiftMs,
       @JsonProperty("time_shift_steps") int timeShiftSteps,
-      @JsonProperty("velocity_bins") int velocityBins) {}
+      @JsonProperty("velocity_bins") int velocityBins,
+      @JsonProperty("reference_bpm") @JsonInclude(JsonInclude.Include.NON_NULL)
+      Double referenceBpm) {}
 
   @JsonPropertyOrder({"type", "vocab_size", "embedding_size", "hidden_size", "layers"})
   record Architecture(String type,
@@ -57,7 +60,8 @@ final class ModelJson {
   /** The text of {@code model.json} for a config: fixed key order, training sorted by key. */
   static byte[] write(ModelConfig c) throws JsonProcessingException {
     Document d = new Document(ModelFile.FORMAT, ModelFile.VERSION, c.name(), c.description(),
-        new Encoding("performance", c.timeShiftMs(), c.timeShiftSteps(), c.velocityBins()),
+        new Encoding("performance", c.timeShiftMs(), c.timeShiftSteps(), c.velocityBins(),
+            c.hasReferenceBpm() ? c.referenceBpm() : null),
         new Architecture("lstm", c.vocabSize(), c.embeddingSize(), c.hiddenSize(), c.layers()),
         new TreeMap<>(c.training()));
     return (JSON.writeValueAsString(d) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -109,6 +113,15 @@ final class ModelJson {
       throw ModelFile.bad(file, "has encoding time_shift_ms=" + shiftMs + ", time_shift_steps="
           + shiftSteps + ", velocity_bins=" + bins + "; the performance encoding is 10, 100, 32");
     }
+    double referenceBpm = Double.NaN;
+    JsonNode bpm = enc.get("reference_bpm");
+    if (bpm != null && !bpm.isNull()) {
+      if (!bpm.isNumber() || !ModelConfig.isReferenceBpm(bpm.doubleValue())) {
+        throw ModelFile.bad(file, "has encoding.reference_bpm " + ModelFile.printable(bpm.toString())
+            + " in " + ModelFile.CONFIG_ENTRY + ", expected a tempo of 20 to 400 bpm");
+      }
+      referenceBpm = bpm.doubleValue();
+    }
     JsonNode arch = f.object(root, "architecture");
     String archType = f.text(arch, "architecture.type");
     if (!"lstm".equals(archType)) {
@@ -143,7 +156,8 @@ final class ModelJson {
       Map<String, Object> m = JSON.convertValue(t, Map.class);
       training = nullFree(m);
     }
-    return new ModelConfig(name, description, shiftMs, shiftSteps, bins, v, e, h, l, training);
+    return new ModelConfig(name, description, shiftMs, shiftSteps, bins, v, e, h, l, training,
+        referenceBpm);
   }
 
   /** Typed access to fields with one-sentence errors; fields not asked for are ignored. */

@@ -100,6 +100,35 @@ class ModelJsonTest {
   }
 
   @Test
+  void theReferenceTempoIsReadWrittenAfterTheEncodingAndAbsentInOlderFiles() throws Exception {
+    assertTrue(Double.isNaN(read(CURRENT).referenceBpm()), "an older file does not say");
+    assertTrue(!read(CURRENT).hasReferenceBpm());
+    String withTempo = CURRENT.replace("\"velocity_bins\":32}",
+        "\"velocity_bins\":32,\"reference_bpm\":103.5}");
+    ModelConfig c = read(withTempo);
+    assertEquals(103.5, c.referenceBpm());
+    assertEquals(read(CURRENT).withReferenceBpm(103.5), c);
+    String written = new String(ModelJson.write(c), StandardCharsets.UTF_8);
+    assertTrue(written.contains("\"velocity_bins\" : 32,\n    \"reference_bpm\" : 103.5\n  },"),
+        written);
+    assertEquals(c, ModelJson.read(FILE, ModelJson.write(c)));
+    assertTrue(!new String(ModelJson.write(read(CURRENT)), StandardCharsets.UTF_8)
+        .contains("reference_bpm"), "written only when known");
+    assertTrue(Double.isNaN(read(CURRENT.replace("\"velocity_bins\":32}",
+        "\"velocity_bins\":32,\"reference_bpm\":null}")).referenceBpm()));
+  }
+
+  @Test
+  void aReferenceTempoThatIsNoTempoIsRefusedInOneLine() {
+    for (String bad : new String[] {"19.9", "400.5", "0", "-120", "\"120\"", "[120]", "1e999"}) {
+      String msg = problem(CURRENT.replace("\"velocity_bins\":32}",
+          "\"velocity_bins\":32,\"reference_bpm\":" + bad + "}"));
+      assertTrue(msg.contains("has encoding.reference_bpm ") && msg.endsWith(
+          " in model.json, expected a tempo of 20 to 400 bpm.") && !msg.contains("\n"), msg);
+    }
+  }
+
+  @Test
   void aFieldOfTheWrongTypeIsNamedAsTheFieldExpected() {
     assertProblem(CURRENT.replace("\"version\":1", "\"version\":\"1\""),
         "has no integer field 'version' in model.json.");
