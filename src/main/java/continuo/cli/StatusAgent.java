@@ -29,6 +29,7 @@ final class StatusAgent implements Agent {
   private LiveEngine.Phase lastPhase;
   private boolean learnReported;
   private long tempoChanges;
+  private long transportEvents;
   private TempoSource tempoSource;
   private long keyChanges;
 
@@ -72,6 +73,16 @@ final class StatusAgent implements Agent {
       keyChanges = e.steering().keyChanges();
       logLine.setLength(0);
       log.accept(SteeringStatus.append(logLine.append("event=key "), e.steering()).toString());
+      work++;
+    }
+    if (e.transportEvents() != transportEvents) {
+      transportEvents = e.transportEvents();
+      logLine.setLength(0);
+      long tenths = Math.round(e.transportBpm() * 10);
+      TempoSource from = e.transportSource();
+      log.accept(logLine.append("event=transport state=").append(e.lastTransport())
+          .append(" tempo=\"").append(tenths / 10).append('.').append(tenths % 10).append(" bpm ")
+          .append(from == null ? "-" : from.label()).append('"').toString());
       work++;
     }
     if (statusLine != null) {

@@ -203,6 +203,31 @@ public final class LiveEngine implements Agent {
     return timekeeper.sourceChanges();
   }
 
+  /**
+   * Any thread: the last transport message followed ("started", "continued", "stopped"), the
+   * tempo and its source then, for the log; {@link #transportEvents} counts them.
+   */
+  public String lastTransport() {
+    int kind = timekeeper.lastTransport();
+    return kind == MidiClockFollower.START ? "started"
+        : kind == MidiClockFollower.CONTINUE ? "continued" : "stopped";
+  }
+
+  /** Any thread: Start, Continue and Stop messages followed so far. */
+  public long transportEvents() {
+    return timekeeper.transportEvents();
+  }
+
+  /** Any thread: the tempo when the last transport message came. */
+  public double transportBpm() {
+    return timekeeper.transportBpm();
+  }
+
+  /** Any thread: the tempo's source when the last transport message came. */
+  public TempoSource transportSource() {
+    return timekeeper.transportSource();
+  }
+
   /** The timekeeper (tempo, beat position, time warp); engine thread, or tests. */
   Timekeeper timekeeper() {
     return timekeeper;

@@ -59,6 +59,10 @@ final class Timekeeper {
   private volatile double statusBpm;
   private volatile TempoSource statusSource;
   private volatile long sourceChanges;
+  private volatile int lastTransport;
+  private volatile double transportBpm;
+  private volatile TempoSource transportSource;
+  private volatile long transportEvents;
 
   Timekeeper() {}
 
@@ -113,6 +117,14 @@ final class Timekeeper {
       transportRunning = false;
     } else if (kind == MidiClockFollower.START || kind == MidiClockFollower.CONTINUE) {
       transportRunning = true;
+    }
+    if (kind == MidiClockFollower.START || kind == MidiClockFollower.CONTINUE
+        || kind == MidiClockFollower.STOP) {
+      update(t); // the tempo as of this message, for the log
+      transportBpm = statusBpm;
+      transportSource = statusSource;
+      lastTransport = kind;
+      transportEvents++;
     }
     return kind;
   }
@@ -233,6 +245,26 @@ final class Timekeeper {
   /** Any thread: the source as of the last update, or null before the first. */
   TempoSource statusSource() {
     return statusSource;
+  }
+
+  /** Any thread: Start, Continue and Stop messages followed so far. */
+  long transportEvents() {
+    return transportEvents;
+  }
+
+  /** Any thread: the last of them ({@link MidiClockFollower#START}, {@code CONTINUE}, {@code STOP}). */
+  int lastTransport() {
+    return lastTransport;
+  }
+
+  /** Any thread: the tempo when the last of them came. */
+  double transportBpm() {
+    return transportBpm;
+  }
+
+  /** Any thread: the tempo's source when the last of them came. */
+  TempoSource transportSource() {
+    return transportSource;
   }
 
   /** Any thread: how many times the source was chosen, the first choice included. */

@@ -85,6 +85,8 @@ def play(frames):
     if state["go"] and state["start"] is None:
         state["start"] = base + rate // 5
         plan(state["start"])
+        if not notes:
+            phrase_done.set()  # --notes 0: clock and transport only
         state["tick_at"] = tick_frame(0) if args.bpm > 0 else None
     if state["start"] is None:
         return
