@@ -41,7 +41,7 @@ def run_continuo(args, shards, out):
            "--embedding", str(args.embedding), "--hidden", str(args.hidden), "--layers", str(args.layers),
            "--batch", str(args.batch), "--seq-len", str(args.seq_len), "--threads", str(args.threads),
            "--warmup", "0", "--stretch", "0"]
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads))
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         sys.exit(f"continuo train failed:\n{p.stderr}")
@@ -55,7 +55,7 @@ def run_torch(args, shards, out):
            "--epochs", "1", "--embedding", str(args.embedding), "--hidden", str(args.hidden),
            "--layers", str(args.layers), "--batch", str(args.batch), "--seq-len", str(args.seq_len),
            "--threads", str(args.threads), "--no-save"]
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads))
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         sys.exit(f"train_torch.py failed:\n{p.stderr}")

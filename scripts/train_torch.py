@@ -30,8 +30,22 @@ import time
 import zipfile
 
 import numpy as np
-import torch
-from torch import nn
+
+
+def _blas_threads(argv):
+    """Debian's torch multiplies on the system OpenBLAS, whose pthreads torch.set_num_threads does
+    not limit: OpenBLAS reads OPENBLAS_NUM_THREADS when it loads, so --threads N sets it (unless
+    already set) before torch is imported."""
+    for i, a in enumerate(argv):
+        value = a.split("=", 1)[1] if a.startswith("--threads=") else argv[i + 1] if a == "--threads" and i + 1 < len(argv) else None
+        if value and value.isdigit() and int(value) > 0:
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", value)
+
+
+if __name__ == "__main__":
+    _blas_threads(sys.argv)
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_torch import VOCAB, export  # noqa: E402
@@ -184,6 +198,47 @@ class Net(nn.Module):
         return self.output(y), (h, c)
 
 
+def train_step(net, optimizer, batch, state, counted, world, lr, clip):
+    """One window of training: forward from the carried `state`, the summed NLL of the counted
+    targets, and (when any count) the gradient of their mean over all `world` processes (`counted`
+    is their number), clipped to global norm `clip`, and one Adam step at rate `lr`. Returns the
+    summed NLL and the state to carry, detached."""
+    inputs, targets, keep, weight = batch
+    logits, state = net(inputs, keep, state)
+    state = (state[0].detach(), state[1].detach())
+    nll = nn.functional.cross_entropy(logits.reshape(-1, VOCAB), targets.reshape(-1), reduction="none")
+    total = (nll * weight.reshape(-1)).sum()
+    if counted > 0:
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        optimizer.zero_grad(set_to_none=True)
+        (total * world / counted).backward()
+        nn.utils.clip_grad_norm_(net.parameters(), clip)
+        optimizer.step()
+    return float(total.detach()), state
+
+
+def zero_state(shape, device):
+    return torch.zeros(shape, device=device), torch.zeros(shape, device=device)
+
+
+def validation_sums(model, pieces, batch, seq_len, rows, state_shape, device):
+    """The summed NLL of every counted next event of `pieces` (streams `rows` of `batch`), each
+    piece from the zero state, without dropout, and the number of those events."""
+    model.eval()
+    w = Windows(pieces, batch, seq_len, pad=True)
+    state, loss, counted = zero_state(state_shape, device), 0.0, 0.0
+    with torch.no_grad():
+        for i in range(w.count):
+            x, y, k, wt = (torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in w.window(i, rows))
+            logits, state = model(x, k, state)
+            nll = nn.functional.cross_entropy(logits.reshape(-1, VOCAB), y.reshape(-1), reduction="none")
+            loss += float((nll * wt.reshape(-1)).sum())
+            counted += float(wt.sum())
+    model.train()
+    return loss, counted
+
+
 def load_weights(model, path):
     """Loads a .cmodel's tensors into model; fails with one line when the file or its shapes do not
     match the model built from the command line."""
@@ -247,7 +302,8 @@ def main():
     ap.add_argument("--init", help="start from this .cmodel's weights (its architecture must match) "
                     "instead of a random initialisation, e.g. to train a shipped model on")
     ap.add_argument("--no-save", action="store_true", help="do not write --out (benchmarks)")
-    ap.add_argument("--threads", type=int, default=0, help="torch threads per process (0 = torch's default)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch and OpenBLAS threads per process (0 = torch's default)")
     args = ap.parse_args()
     for name, ok in (("--embedding", 1 <= args.embedding <= 4096), ("--hidden", 1 <= args.hidden <= 4096),
                      ("--layers", 1 <= args.layers <= 8), ("--epochs", args.epochs >= 1),
@@ -297,23 +353,10 @@ def main():
             torch.distributed.all_reduce(t)
         return t.tolist()
 
-    def zero_state():
-        shape = (args.layers, len(rows), args.hidden)
-        return torch.zeros(shape, device=device), torch.zeros(shape, device=device)
+    state_shape = (args.layers, len(rows), args.hidden)
 
     def validate():
-        model.eval()
-        w = Windows(valid, args.batch, args.seq_len, pad=True)
-        state, loss, counted = zero_state(), 0.0, 0.0
-        with torch.no_grad():
-            for i in range(w.count):
-                x, y, k, wt = (torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in w.window(i, rows))
-                logits, state = model(x, k, state)
-                nll = nn.functional.cross_entropy(logits.reshape(-1, VOCAB), y.reshape(-1), reduction="none")
-                loss += float((nll * wt.reshape(-1)).sum())
-                counted += float(wt.sum())
-        model.train()
-        loss, counted = all_sum([loss, counted])
+        loss, counted = all_sum(list(validation_sums(model, valid, args.batch, args.seq_len, rows, state_shape, device)))
         return loss / max(counted, 1)
 
     history, best, epoch_lr, step, seconds, events_per_second = [], math.inf, args.lr, 0, 0.0, 0.0
@@ -327,24 +370,15 @@ def main():
         w = Windows(train, args.batch, args.seq_len, np.random.default_rng(args.seed * 1_000_003 + epoch),
                     args.transpose, args.stretch)
         count = min(w.count, args.max_windows) if args.max_windows else w.count
-        state, loss_sum, counted_sum, start = zero_state(), 0.0, 0.0, time.perf_counter()
+        state, loss_sum, counted_sum, start = zero_state(state_shape, device), 0.0, 0.0, time.perf_counter()
         for i in range(count):
-            x, y, k, wt = (torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in w.window(i, rows))
-            counted = all_sum([float(wt.sum())])[0]
-            logits, state = net(x, k, state)
-            state = (state[0].detach(), state[1].detach())
-            nll = nn.functional.cross_entropy(logits.reshape(-1, VOCAB), y.reshape(-1), reduction="none")
-            total = (nll * wt.reshape(-1)).sum()
-            if counted > 0:
-                for group in optimizer.param_groups:
-                    group["lr"] = learning_rate(args, epoch_lr, step, total_steps)
-                optimizer.zero_grad(set_to_none=True)
-                (total * world / counted).backward()
-                nn.utils.clip_grad_norm_(model.parameters(), args.clip)
-                optimizer.step()
+            batch = tuple(torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in w.window(i, rows))
+            counted = all_sum([float(batch[3].sum())])[0]
+            total, state = train_step(net, optimizer, batch, state, counted, world,
+                                      learning_rate(args, epoch_lr, step, total_steps), args.clip)
             step += 1
-            loss_sum += float(total.detach())
-            counted_sum += float(wt.sum())
+            loss_sum += total
+            counted_sum += float(batch[3].sum())
         elapsed = time.perf_counter() - start
         seconds += elapsed
         events_per_second = count * args.batch * args.seq_len / max(elapsed, 1e-9)

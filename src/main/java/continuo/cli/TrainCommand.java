@@ -93,7 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "0", paramLabel = "WINDOWS", description = "Windows of linear learning-rate warm-up (default ${DEFAULT-VALUE}; 0 = off).")
   int warmup;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Threads for the element-wise kernels (default: every core).")
+  @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products and the element-wise kernels (default: every core).")
   Integer threads;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")

@@ -51,7 +51,8 @@ final class Adam {
     step++;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = 1 - Math.pow(BETA2, step);
-    double rate = lr * Math.sqrt(c2) / c1;
+    double rate = lr / c1;
+    double root = 1 / Math.sqrt(c2);
     for (int i = 0; i < params.size(); i++) {
       FloatBuffer p = params.get(i).data().asNioFloat();
       FloatBuffer g = grads.get(i).data().asNioFloat();
@@ -61,7 +62,7 @@ final class Adam {
         double gj = g.get(j) * clip;
         mi[j] = (float) (BETA1 * mi[j] + (1 - BETA1) * gj);
         si[j] = (float) (BETA2 * si[j] + (1 - BETA2) * gj * gj);
-        p.put(j, (float) (p.get(j) - rate * mi[j] / (Math.sqrt(si[j]) + EPSILON)));
+        p.put(j, (float) (p.get(j) - rate * mi[j] / (Math.sqrt(si[j]) * root + EPSILON)));
       }
     }
     return norm;

@@ -88,18 +88,76 @@ final class Kernels {
   /**
    * Rows from..to of {@code out} = {@code in} * mask, the mask 0 with probability p and 1/(1-p)
    * otherwise, drawn from a generator seeded by {@code seed} and the row (all ones when p = 0).
+   * Each row's generator starts from a scrambled seed: generators seeded {@code seed + r * GOLDEN}
+   * directly would walk one sequence shifted by a value per row (SplittableRandom steps its seed
+   * by that same constant), making every row's mask the next row's moved by one unit.
    */
   static void dropout(Floats in, Floats out, Floats mask, int cols, double p, long seed,
       int from, int to) {
     float kept = (float) (1.0 / (1.0 - p));
     for (int r = from; r < to; r++) {
-      SplittableRandom rnd = p > 0 ? new SplittableRandom(seed + r * GOLDEN) : null;
+      SplittableRandom rnd = p > 0 ? new SplittableRandom(mix(seed + r * GOLDEN)) : null;
       for (int j = r * cols, end = j + cols; j < end; j++) {
         float m = p > 0 && rnd.nextDouble() < p ? 0f : p > 0 ? kept : 1f;
         mask.put(j, m);
         out.put(j, in.get(j) * m);
       }
     }
+  }
+
+  /** Rows from..to of the {@code cols}-wide {@code a} plus the row vector b1 (and b2 unless null). */
+  static void addRow(Floats a, Floats b1, Floats b2, int cols, int from, int to) {
+    for (int r = from; r < to; r++) {
+      int base = r * cols;
+      int j = 0;
+      for (; j + LANES <= cols; j += LANES) {
+        FloatVector x = a.vec(base + j).add(b1.vec(j));
+        a.store(b2 == null ? x : x.add(b2.vec(j)), base + j);
+      }
+      for (; j < cols; j++) {
+        a.put(base + j, a.get(base + j) + b1.get(j) + (b2 == null ? 0f : b2.get(j)));
+      }
+    }
+  }
+
+  /**
+   * Adds the sums over all {@code rows} rows of columns from..to of the {@code cols}-wide {@code a}
+   * to those entries of out1 (and out2 unless null); each column is summed in row order.
+   */
+  static void addColumnSums(Floats a, int rows, int cols, Floats out1, Floats out2, int from,
+      int to) {
+    float[] acc = new float[to - from];
+    int width = to - from;
+    for (int r = 0; r < rows; r++) {
+      int base = r * cols + from;
+      int j = 0;
+      for (; j + LANES <= width; j += LANES) {
+        FloatVector.fromArray(S, acc, j).add(a.vec(base + j)).intoArray(acc, j);
+      }
+      for (; j < width; j++) {
+        acc[j] += a.get(base + j);
+      }
+    }
+    for (int j = 0; j < width; j++) {
+      out1.put(from + j, out1.get(from + j) + acc[j]);
+      if (out2 != null) {
+        out2.put(from + j, out2.get(from + j) + acc[j]);
+      }
+    }
+  }
+
+  /** Elements from..to of {@code a} set to zero. */
+  static void zero(Floats a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      a.put(i, 0f);
+    }
+  }
+
+  /** Stafford's mix13 (SplittableRandom's output function): unrelated values for neighbouring inputs. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** Rows from..to of {@code x}: the embedding row of each row's token. */

@@ -12,12 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The {@code Embedding -> LSTM(L) -> Linear} model in training form: a batched forward pass over a
  * window of B streams by T steps and its exact gradient (truncated back-propagation through time).
- * The matrix products run on ND4J's BLAS with its threads; the element-wise work between them
- * ({@link Cell}, {@link Kernels}) runs SIMD-wide on {@code threads} threads, each over its own
- * streams or rows, so the result does not depend on the thread count. Parameters use PyTorch's
- * layout and gate order (i, f, g, o), so {@link #weights} is a {@code .cmodel} without conversion.
- * The recurrent state is carried from window to window and reset per stream where a new piece
- * starts. Called by one training thread; {@link #close} ends the kernel threads.
+ * Everything runs on {@code threads} threads, each over its own streams or rows: the matrix
+ * products ({@link Blas}, single-threaded OpenBLAS calls on blocks of rows), and the element-wise
+ * work between them ({@link Cell}, {@link Kernels}) SIMD-wide. Each thread runs the recurrence of
+ * its own streams through the whole window without waiting for the others. The thread count
+ * changes the result by float rounding only (OpenBLAS may round a block of rows differently).
+ * Parameters use PyTorch's layout and gate order (i, f, g, o), so {@link #weights} is a {@code
+ * .cmodel} without conversion. The recurrent state is carried from window to window and reset per
+ * stream where a new piece starts. Called by one training thread; {@link #close} ends the kernel
+ * threads.
  */
 final class Network implements AutoCloseable {
   private final ModelConfig config;
@@ -87,6 +90,7 @@ final class Network implements AutoCloseable {
     bout = param(w.outputBias(), 1, v);
     gBout = grad(1, v);
     parallel = new Parallel(threads);
+    Blas.singleThreaded();
   }
 
   private INDArray param(float[] data, int rows, int cols) {
@@ -217,22 +221,43 @@ final class Network implements AutoCloseable {
       long seed = dropout > 0 ? rnd.nextLong() : 0;
       parallel.forRows(n, (from, to) -> Kernels.dropout(in, out, mask, h, dropout, seed, from, to));
     }
-    Nd4j.gemm(w.top, wout, w.logits, false, true, 1.0, 0.0);
-    w.logits.addiRowVector(bout);
+    Floats logits = new Floats(w.logits);
+    Floats bias = new Floats(bout);
+    parallel.forRows(n, (from, to) -> {
+      Blas.gemm(false, true, to - from, v, h, 1f, w.top, (long) from * h, h, wout, 0, h, 0f,
+          w.logits, (long) from * v, v);
+      Kernels.addRow(logits, bias, null, v, from, to);
+    });
   }
 
+  /**
+   * Layer k over the window: the input products and biases of every row at once, rows shared out
+   * between the threads; then each thread runs the recurrence of its own streams step by step
+   * (its rows of each step's product with W_hh, then the cell), with no hand-over between steps.
+   */
   private void layerForward(int k, Workspace w) {
+    int in = k == 0 ? e : h;
+    int g4 = 4 * h;
     INDArray gates = w.gates[k];
-    Nd4j.gemm(w.x[k], wih[k], gates, false, true, 1.0, 0.0);
-    gates.addiRowVector(bih[k]);
-    gates.addiRowVector(bhh[k]);
+    Floats gf = new Floats(gates);
+    Floats bi = new Floats(bih[k]);
+    Floats bh = new Floats(bhh[k]);
+    parallel.forRows(w.steps * w.batch, (from, to) -> {
+      Blas.gemm(false, true, to - from, g4, in, 1f, w.x[k], (long) from * in, in, wih[k], 0, in,
+          0f, gates, (long) from * g4, g4);
+      Kernels.addRow(gf, bi, bh, g4, from, to);
+    });
     Cell cell = new Cell(w, k, h);
-    parallel.forRows(w.batch, cell::start);
-    for (int t = 0; t < w.steps; t++) {
-      Nd4j.gemm(w.hprevRows[k][t], whh[k], w.gateRows[k][t], false, true, 1.0, 1.0);
-      int step = t;
-      parallel.forRows(w.batch, (from, to) -> cell.forward(step, from, to));
-    }
+    int batch = w.batch;
+    parallel.forRows(batch, (from, to) -> {
+      cell.start(from, to);
+      for (int t = 0; t < w.steps; t++) {
+        long row = (long) t * batch + from;
+        Blas.gemm(false, true, to - from, g4, h, 1f, w.hprev[k], row * h, h, whh[k], 0, h, 1f,
+            gates, row * g4, g4);
+        cell.forward(t, from, to);
+      }
+    });
   }
 
   /** Zeroes the gradients; call before the {@link #backward} of each batch. */
@@ -246,13 +271,22 @@ final class Network implements AutoCloseable {
   void backward() {
     Workspace w = ws;
     int n = w.steps * w.batch;
-    Nd4j.gemm(w.logits, w.top, gWout, true, false, 1.0, 1.0);
-    gBout.addi(w.logits.sum(0).reshape(1, v));
-    Nd4j.gemm(w.logits, wout, w.dh, false, false, 1.0, 0.0);
+    Floats logits = new Floats(w.logits);
+    Floats gb = new Floats(gBout);
+    parallel.forRows(v, (from, to) -> {
+      Blas.gemm(true, false, to - from, h, n, 1f, w.logits, from, v, w.top, 0, h, 1f, gWout,
+          (long) from * h, h);
+      Kernels.addColumnSums(logits, n, v, gb, null, from, to);
+    });
+    parallel.forRows(n, (from, to) -> Blas.gemm(false, false, to - from, h, v, 1f, w.logits,
+        (long) from * v, v, wout, 0, h, 0f, w.dh, (long) from * h, h));
     for (int k = layers - 1; k >= 0; k--) {
       layerBackward(k, w);
       INDArray dx = k == 0 ? w.dx0 : w.dh;
-      Nd4j.gemm(w.dgates, wih[k], dx, false, false, 1.0, 0.0);
+      int in = k == 0 ? e : h;
+      int layer = k;
+      parallel.forRows(n, (from, to) -> Blas.gemm(false, false, to - from, in, 4 * h, 1f,
+          w.dgates, (long) from * 4 * h, 4 * h, wih[layer], 0, in, 0f, dx, (long) from * in, in));
     }
     Floats dx = new Floats(w.dx0);
     Floats ge = new Floats(gEmbedding);
@@ -265,20 +299,38 @@ final class Network implements AutoCloseable {
     }
   }
 
+  /**
+   * Layer k backward: each thread runs its own streams back through the window (the cell, then
+   * its rows of the product with W_hh for the step before); then the weight gradients, their rows
+   * shared out between the threads.
+   */
   private void layerBackward(int k, Workspace w) {
-    w.dhNext.assign(0);
-    w.dcNext.assign(0);
     Cell cell = new Cell(w, k, h);
-    for (int t = w.steps - 1; t >= 0; t--) {
-      int step = t;
-      parallel.forRows(w.batch, (from, to) -> cell.backward(step, from, to));
-      Nd4j.gemm(w.dgateRows[t], whh[k], w.dhNext, false, false, 1.0, 0.0);
-    }
-    Nd4j.gemm(w.dgates, w.hprev[k], gWhh[k], true, false, 1.0, 1.0);
-    Nd4j.gemm(w.dgates, w.x[k], gWih[k], true, false, 1.0, 1.0);
-    INDArray db = w.dgates.sum(0).reshape(1, 4 * h);
-    gBih[k].addi(db);
-    gBhh[k].addi(db);
+    int batch = w.batch;
+    int g4 = 4 * h;
+    Floats dhNext = new Floats(w.dhNext);
+    Floats dcNext = new Floats(w.dcNext);
+    parallel.forRows(batch, (from, to) -> {
+      Kernels.zero(dhNext, from * h, to * h);
+      Kernels.zero(dcNext, from * h, to * h);
+      for (int t = w.steps - 1; t >= 0; t--) {
+        cell.backward(t, from, to);
+        Blas.gemm(false, false, to - from, h, g4, 1f, w.dgates, ((long) t * batch + from) * g4,
+            g4, whh[k], 0, h, 0f, w.dhNext, (long) from * h, h);
+      }
+    });
+    int n = w.steps * batch;
+    int in = k == 0 ? e : h;
+    Floats dg = new Floats(w.dgates);
+    Floats gbi = new Floats(gBih[k]);
+    Floats gbh = new Floats(gBhh[k]);
+    parallel.forRows(g4, (from, to) -> {
+      Blas.gemm(true, false, to - from, h, n, 1f, w.dgates, from, g4, w.hprev[k], 0, h, 1f,
+          gWhh[k], (long) from * h, h);
+      Blas.gemm(true, false, to - from, in, n, 1f, w.dgates, from, g4, w.x[k], 0, in, 1f,
+          gWih[k], (long) from * in, in);
+      Kernels.addColumnSums(dg, n, g4, gbi, gbh, from, to);
+    });
   }
 
   /**

@@ -11,7 +11,7 @@ import java.util.List;
  * @param out the model file the best weights are written to
  * @param schedule warm-up and decay of the learning rate {@code lr}
  * @param stretch largest random time stretch of a piece, e.g. 0.1 for +-10% (0: none)
- * @param threads threads for the element-wise kernels (the BLAS products use ND4J's own)
+ * @param threads threads for the matrix products and the element-wise kernels
  * @param resume checkpoint to resume from, or null
  */
 public record TrainOptions(

@@ -69,7 +69,7 @@ public final class Trainer {
     ModelConfig arch = net.config();
     log.printf(Locale.ROOT,
         "training %s: E=%d H=%d L=%d, %,d parameters; %d training pieces (%,d events), %d"
-            + " validation pieces (%,d events); kernels on %d thread(s), BLAS %s%n",
+            + " validation pieces (%,d events); %d thread(s), BLAS %s%n",
         options.out().getFileName(), arch.embeddingSize(), arch.hiddenSize(), arch.layers(),
         net.parameterCount(), train.pieces().size(), train.events(), valid.pieces().size(),
         valid.events(), options.threads(), blasName());
@@ -196,8 +196,12 @@ public final class Trainer {
 
   /** Mean NLL per event of {@code valid}, each piece from the zero state, without dropout. */
   double validate(Network net, Corpus valid) {
-    Windows windows = new Windows(valid.pieces(), options.batch(), options.seqLen(), null, 0, 0,
-        true);
+    return validate(net, valid, options.batch(), options.seqLen());
+  }
+
+  /** Mean NLL per event of {@code valid} in windows of batch x seqLen; resets the state. */
+  static double validate(Network net, Corpus valid, int batch, int seqLen) {
+    Windows windows = new Windows(valid.pieces(), batch, seqLen, null, 0, 0, true);
     net.resetState();
     double loss = 0;
     double counted = 0;
@@ -248,8 +252,10 @@ public final class Trainer {
   /** ND4J's BLAS vendor and its thread count, for the log and benchmarks. */
   static String blasName() {
     try {
+      String kernels = System.getenv("OPENBLAS_CORETYPE");
       return org.nd4j.linalg.factory.Nd4j.factory().blas().getBlasVendor().name().toLowerCase(Locale.ROOT)
-          + " (" + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads() + " threads)";
+          + (kernels == null || kernels.isEmpty() ? " (its own choice of kernels)" : " (" + kernels
+          + " kernels)") + ", called on the trainer's threads";
     } catch (RuntimeException | LinkageError e) {
       return "unknown";
     }

@@ -3,7 +3,6 @@ package continuo.train;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Every per-window array of {@link Network}, sized for one (steps, batch) shape and reused across
@@ -19,9 +18,7 @@ final class Workspace {
   final float[] weight;
   final INDArray[] x;
   final INDArray[] gates;
-  final INDArray[][] gateRows;
   final INDArray[] hprev;
-  final INDArray[][] hprevRows;
   final INDArray[] cprev;
   final INDArray[] hs;
   final INDArray[] cs;
@@ -34,7 +31,6 @@ final class Workspace {
   final INDArray dh;
   final INDArray dx0;
   final INDArray dgates;
-  final INDArray[] dgateRows;
   final INDArray dhNext;
   final INDArray dcNext;
 
@@ -48,9 +44,7 @@ final class Workspace {
     weight = new float[n];
     x = new INDArray[layers];
     gates = new INDArray[layers];
-    gateRows = new INDArray[layers][];
     hprev = new INDArray[layers];
-    hprevRows = new INDArray[layers][];
     cprev = new INDArray[layers];
     hs = new INDArray[layers];
     cs = new INDArray[layers];
@@ -61,9 +55,7 @@ final class Workspace {
     for (int k = 0; k < layers; k++) {
       x[k] = matrix(n, k == 0 ? e : h);
       gates[k] = matrix(n, 4 * h);
-      gateRows[k] = rows(gates[k]);
       hprev[k] = matrix(n, h);
-      hprevRows[k] = rows(hprev[k]);
       cprev[k] = matrix(n, h);
       hs[k] = matrix(n, h);
       cs[k] = matrix(n, h);
@@ -77,21 +69,11 @@ final class Workspace {
     dh = matrix(n, h);
     dx0 = matrix(n, e);
     dgates = matrix(n, 4 * h);
-    dgateRows = rows(dgates);
     dhNext = matrix(batch, h);
     dcNext = matrix(batch, h);
   }
 
   private static INDArray matrix(int rows, int cols) {
     return Nd4j.create(DataType.FLOAT, rows, cols);
-  }
-
-  /** One view per step: the batch rows of that step. */
-  private INDArray[] rows(INDArray a) {
-    INDArray[] r = new INDArray[steps];
-    for (int t = 0; t < steps; t++) {
-      r[t] = a.get(NDArrayIndex.interval(t * batch, (t + 1) * batch), NDArrayIndex.all());
-    }
-    return r;
   }
 }

@@ -57,8 +57,13 @@ class NetworkTest {
     }
   }
 
+  /**
+   * The products' rows are shared out between the threads, and OpenBLAS may round a block of rows
+   * differently from the same rows within a larger block: the thread count changes the loss and
+   * the gradient by float rounding only, and a given thread count gives the same bits every run.
+   */
   @Test
-  void theThreadCountDoesNotChangeTheLossOrTheGradient() {
+  void theThreadCountChangesTheLossAndTheGradientOnlyByRounding() {
     LstmWeights w = RandomModels.create(8, 24, 2, 9);
     SplittableRandom rnd = new SplittableRandom(2);
     int steps = 7;
@@ -75,17 +80,28 @@ class NetworkTest {
         weight[t][b] = 1f;
       }
     }
-    try (Network one = new Network(w, 1); Network two = new Network(w, 2)) {
-      one.zeroGradients();
-      two.zeroGradients();
-      double a = one.forward(in, target, keep, weight, 0.3, new SplittableRandom(1));
-      double b = two.forward(in, target, keep, weight, 0.3, new SplittableRandom(1));
-      one.backward();
-      two.backward();
-      assertEquals(a, b, 0.0);
+    try (Network one = new Network(w, 1); Network two = new Network(w, 2);
+        Network again = new Network(w, 2)) {
+      double[] loss = new double[3];
+      Network[] nets = {one, two, again};
+      for (int i = 0; i < 3; i++) {
+        nets[i].zeroGradients();
+        loss[i] = nets[i].forward(in, target, keep, weight, 0.3, new SplittableRandom(1));
+        nets[i].backward();
+      }
+      assertEquals(loss[0], loss[1], 1e-6 * loss[0]);
+      assertEquals(loss[1], loss[2], 0.0);
       for (int i = 0; i < one.gradients().size(); i++) {
-        org.junit.jupiter.api.Assertions.assertArrayEquals(
-            one.gradients().get(i).data().asFloat(), two.gradients().get(i).data().asFloat(), 0f);
+        float[] a = one.gradients().get(i).data().asFloat();
+        float[] b = two.gradients().get(i).data().asFloat();
+        float largest = 0;
+        for (float x : a) {
+          largest = Math.max(largest, Math.abs(x));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 1e-5f * largest,
+            "gradient " + i + ", one thread against two");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b,
+            again.gradients().get(i).data().asFloat(), 0f, "gradient " + i + ", two threads twice");
       }
     }
   }
