@@ -235,6 +235,42 @@ class SteeringLiveTest {
     assertTrue(rate[rate.length - 1] >= 2 * rate[0], Arrays.toString(rate));
   }
 
+  /**
+   * The shipped folk preset (key "auto") against the same preset with the key off, at its own
+   * temperature and top_p, answering real tunes in their written keys: the answers stay at least
+   * as much in the tune's key and as busy (the measurement behind {@code key = "auto"} in
+   * presets/folk.toml).
+   */
+  @Test
+  void theFolkPresetsKeyAutoKeepsItsAnswersInKeyWithoutThinningThem() throws Exception {
+    Preset folkToml = continuo.preset.Presets.find(Path.of("."), "folk");
+    String[] tunes = {"ashover13", "ashover18", "jigs10", "jigs111", "morris1", "jigs339"};
+    Key[] written = {Key.parse("D major"), Key.parse("F major"), Key.parse("E minor"),
+        Key.parse("A minor"), Key.parse("G minor"), Key.parse("Bb major")};
+    double[] share = new double[2];
+    double[] rate = new double[2];
+    for (int k = 0; k < 2; k++) {
+      for (int i = 0; i < tunes.length; i++) {
+        out.events.clear();
+        folkEngine(k == 0 ? folkToml : folkToml.with("key", "off"), 50 + i);
+        long start = clock.nanoTime();
+        play(tune(tunes[i], 0, 0, 8_000_000), 30_000, t -> { });
+        List<Integer> answer = answeredPitches(start + 8_000 * MS);
+        share[k] += share(answer, written[i]) / tunes.length;
+        rate[k] += answer.size() / 30.0 / tunes.length;
+        engine.requestShutdown();
+        engine.doWork();
+      }
+    }
+    System.out.printf("live, folk preset (temperature %.2f, top_p %.2f, key %s at %.2f): in the"
+        + " tune's key %.1f%%, %.1f%% with the key off; notes/s %.2f, %.2f off%n",
+        folkToml.temperature(), folkToml.topP(), folkToml.get(continuo.preset.Settings.KEY),
+        folkToml.get(continuo.preset.Settings.KEY_STRENGTH), 100 * share[0], 100 * share[1],
+        rate[0], rate[1]);
+    assertTrue(share[0] >= share[1], "in key: auto " + share[0] + ", off " + share[1]);
+    assertTrue(rate[0] >= 0.9 * rate[1], "notes/s: auto " + rate[0] + ", off " + rate[1]);
+  }
+
   @Test
   void steeringEverythingAtOnceAllocatesNothingOnTheEngineThread() throws Exception {
     com.sun.management.ThreadMXBean threads =

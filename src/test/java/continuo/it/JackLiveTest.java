@@ -152,6 +152,39 @@ class JackLiveTest {
     }
   }
 
+  /**
+   * state_cc (issue 17): another JACK client hears continuo's state on a controller, on continuo's
+   * output channel: 1 when the answer starts, 0 when it has played out (call-response), 2 when
+   * continuo falls silent on SIGTERM, each before the ports close.
+   */
+  @Test
+  void theStateControllerTellsAnotherClientWhenContinuoPlaysListensAndFallsSilent()
+      throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    Files.createDirectories(home.resolve("presets"));
+    ModelFile.write(busy(RandomModels.create(16, 64, 1, 14)), home.resolve("m.cmodel"));
+    Files.writeString(home.resolve("presets/st.toml"), "model = \"m.cmodel\"\nstate_cc = 14\n"
+        + "output_channel = 2\nmode = \"call-response\"\nresponse_gap_ms = 150\n");
+    try (JackServer jack = new JackServer()) {
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-st",
+          "--preset", "st", "--seed", "6"),
+          List.of("--client", "continuo-st", "--listen", "4", "--tail", "0.5"));
+      Result r = s.run();
+      assertEquals(0, r.exitCode, r.log);
+      List<int[]> states = r.messages().stream().filter(m -> m[0] == 0xB1 && m[1] == 14).toList();
+      assertEquals(List.of(1, 0, 2), states.stream().map(m -> m[2]).toList(),
+          "state_cc values; log:\n" + r.log + "\n" + r.json);
+      List<int[]> ons = r.noteOns();
+      assertTrue(!ons.isEmpty(), "an answer arrives; log:\n" + r.log);
+      assertTrue(states.get(0)[3] <= ons.get(0)[3] + 5, "playing is said by the first note");
+      assertTrue(states.get(1)[3] >= ons.get(ons.size() - 1)[3],
+          "listening is said after the answer's last note");
+      assertTrue(states.get(2)[3] >= states.get(1)[3]
+          && states.get(2)[3] >= r.phraseDone * 1000 + 4_000, "silenced is said at the end");
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
+    }
+  }
+
   @Test
   void playsAMidiFileInAsAPlayerAndRecordsBothSidesOfTheJam() throws Exception {
     assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");

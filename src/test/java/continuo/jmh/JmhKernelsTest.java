@@ -17,7 +17,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the JMH kernels of the live path briefly, in a forked JVM as JMH always does, with {@code
- * -prof gc}: the step of both real-time steppers and the sampler must allocate nothing. Checks the
+ * -prof gc}: the step of both real-time steppers, the sampler and the steering must allocate
+ * nothing. Checks the
  * allocation, never the time (that is for BENCHMARKS.md, measured on an idle machine).
  */
 class JmhKernelsTest {
@@ -55,6 +56,36 @@ class JmhKernelsTest {
       assertTrue(alloc.getScore() < HARNESS_BYTES_PER_OP,
           name + " allocates " + alloc.getScore() + " B/op");
       assertTrue(r.getPrimaryResult().getScore() > 0, name);
+    }
+  }
+
+  /**
+   * The steering's kernels (issue 17): key and register masks, density bias with folding, and the
+   * key estimator's update, on the folk model's logits, allocate nothing either.
+   */
+  @Test
+  void theSteeringKernelsAllocateNothingUnderJmhsGcProfiler() throws Exception {
+    Options options = new OptionsBuilder()
+        .include(SteerKernels.class.getName())
+        .mode(Mode.AverageTime)
+        .timeUnit(TimeUnit.MICROSECONDS)
+        .warmupIterations(2)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(1)
+        .measurementTime(TimeValue.seconds(1))
+        .forks(1)
+        .addProfiler(GCProfiler.class)
+        .shouldFailOnError(true)
+        .build();
+    Collection<RunResult> results = new Runner(options).run();
+
+    assertEquals(4, results.size(), "copy, masks, everything and the estimator ran");
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+      assertTrue(alloc != null, name + ": no gc.alloc.rate.norm in " + r.getSecondaryResults());
+      assertTrue(alloc.getScore() < HARNESS_BYTES_PER_OP,
+          name + " allocates " + alloc.getScore() + " B/op");
     }
   }
 }
