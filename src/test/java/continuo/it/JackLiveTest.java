@@ -153,9 +153,10 @@ class JackLiveTest {
   }
 
   /**
-   * state_cc (issue 17): another JACK client hears continuo's state on a controller, on continuo's
-   * output channel: 1 when the answer starts, 0 when it has played out (call-response), 2 when
-   * continuo falls silent on SIGTERM, each before the ports close.
+   * Steering through the whole program (issue 17): another JACK client hears continuo's state on
+   * state_cc, on continuo's output channel (1 when the answer starts, 0 when it has played out in
+   * call-response, 2 when continuo falls silent on SIGTERM, before the ports close); the preset's
+   * key keeps every answered note in F major, and the log and status lines say so.
    */
   @Test
   void theStateControllerTellsAnotherClientWhenContinuoPlaysListensAndFallsSilent()
@@ -164,7 +165,8 @@ class JackLiveTest {
     Files.createDirectories(home.resolve("presets"));
     ModelFile.write(busy(RandomModels.create(16, 64, 1, 14)), home.resolve("m.cmodel"));
     Files.writeString(home.resolve("presets/st.toml"), "model = \"m.cmodel\"\nstate_cc = 14\n"
-        + "output_channel = 2\nmode = \"call-response\"\nresponse_gap_ms = 150\n");
+        + "output_channel = 2\nmode = \"call-response\"\nresponse_gap_ms = 150\n"
+        + "key = \"F major\"\n");
     try (JackServer jack = new JackServer()) {
       Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-st",
           "--preset", "st", "--seed", "6"),
@@ -181,6 +183,12 @@ class JackLiveTest {
           "listening is said after the answer's last note");
       assertTrue(states.get(2)[3] >= states.get(1)[3]
           && states.get(2)[3] >= r.phraseDone * 1000 + 4_000, "silenced is said at the end");
+      for (int[] on : ons) {
+        assertTrue(continuo.steer.Key.parse("F major").contains(on[1]), "in F major: " + on[1]);
+      }
+      assertTrue(r.log.contains("event=key key=\"F major\" density=1.00"), r.log);
+      assertTrue(r.log.lines().anyMatch(l -> l.contains("event=status")
+          && l.contains("state=playing") && l.contains("key=\"F major\"")), r.log);
       assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
     }
   }
