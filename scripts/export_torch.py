@@ -10,7 +10,8 @@ Usage from Python:
     import sys; sys.path.insert(0, "scripts")
     from export_torch import export
     export(model, "models/mine.cmodel", name="mine", description="Folk tunes, 2 x 512",
-           training={"corpus": "nottingham", "epochs": 20, "val_loss": 1.93})
+           training={"corpus": "nottingham", "epochs": 20, "val_loss": 1.93},
+           reference_bpm=100.0)  # the tempo the model speaks at (optional, 20..400)
 
 Usage from the shell, for a randomly initialised model (tests, benchmarks):
 
@@ -36,7 +37,8 @@ def _npy(array):
     return buf.getvalue()
 
 
-def export(model, path, name="model", description="", training=None):
+def export(model, path, name="model", description="", training=None, reference_bpm=None):
+    """Writes model as a .cmodel; reference_bpm (20..400), when given, is the tempo it speaks at."""
     lstm = model.lstm
     embedding = getattr(model, "embedding", None)
     E = 0 if embedding is None else embedding.weight.shape[1]
@@ -51,6 +53,9 @@ def export(model, path, name="model", description="", training=None):
                          "hidden_size": H, "layers": L},
         "training": training or {},
     }
+    if reference_bpm is not None:
+        assert 20 <= reference_bpm <= 400, f"reference_bpm must be 20..400, got {reference_bpm}"
+        config["encoding"]["reference_bpm"] = float(reference_bpm)
     tensors = []
     if embedding is not None:
         tensors.append(("embedding.weight", embedding.weight))

@@ -425,11 +425,13 @@ def save(model, args, manifest, world, device, history, best, events_per_second,
         "best_valid_nll": best, "history": history,
         "events_per_second": round(events_per_second), "training_seconds": round(seconds),
     }
-    if "reference_bpm" in manifest:
-        training["reference_bpm"] = manifest["reference_bpm"]
+    # The corpus's median tempo (encode --shards wrote it) is the tempo the model speaks at.
+    bpm = manifest.get("reference_bpm")
+    reference_bpm = bpm if isinstance(bpm, (int, float)) and 20 <= bpm <= 400 else None
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     tmp = os.path.join(os.path.dirname(os.path.abspath(out)), "." + os.path.basename(out) + ".tmp")
-    export(model, tmp, name=name, description=args.description, training=training)
+    export(model, tmp, name=name, description=args.description, training=training,
+           reference_bpm=reference_bpm)
     os.replace(tmp, out)
 
 

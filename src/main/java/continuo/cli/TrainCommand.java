@@ -1,8 +1,10 @@
 package continuo.cli;
 
+import continuo.model.ModelConfig;
 import continuo.train.Corpus;
 import continuo.train.LearningRate;
 import continuo.train.Shards;
+import continuo.train.TempoMaps;
 import continuo.train.TrainOptions;
 import continuo.train.Trainer;
 import java.io.IOException;
@@ -138,6 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
     Corpus train;
     Corpus valid;
     List<String> names = new ArrayList<>();
+    Double medianBpm;
     if (shards != null) {
       Shards.Loaded loaded;
       try {
@@ -149,6 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
       valid = loaded.valid();
       validFraction = loaded.validFraction();
       names.addAll(loaded.sources());
+      medianBpm = loaded.referenceBpm();
     } else {
       Corpus all = Corpus.load(corpus, log);
       train = all.split(false, validFraction);
@@ -156,7 +160,14 @@ public final class TrainCommand implements Callable<Integer> {
       for (Path p : corpus) {
         names.add(p.toString());
       }
+      try {
+        medianBpm = TempoMaps.medianBpm(corpus);
+      } catch (IOException e) {
+        throw new UserError("--corpus: " + e.getMessage(), e);
+      }
     }
+    double referenceBpm = medianBpm != null && ModelConfig.isReferenceBpm(medianBpm) ? medianBpm
+        : Double.NaN;
     check(!train.pieces().isEmpty(), (shards != null ? "--shards" : "--corpus")
         + " holds no readable music for training");
     String file = out.getFileName().toString();
@@ -165,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
         description, embedding, hidden, layers, seqLen, batch, epochs, lr, dropout, clip,
         transpose, seed, validFraction,
         new LearningRate(LearningRate.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), warmup),
-        stretch, kernelThreads, resume);
+        stretch, kernelThreads, resume, referenceBpm);
     Trainer trainer = new Trainer(options, log);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

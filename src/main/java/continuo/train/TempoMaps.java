@@ -1,6 +1,8 @@
 package continuo.train;
 
+import continuo.encoding.JsbChorales;
 import continuo.encoding.MidiFiles;
+import continuo.encoding.Note;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,18 +14,35 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The tempo of a MIDI corpus from its files' tempo maps: each file's main tempo (the one in force
- * for most of its ticks) and the median over the files that have a tempo map. Files without a set
- * tempo event, unreadable files and JSON sources do not count. Offline; any thread.
+ * The tempo of a corpus from its files' tempo maps, for a model's {@code reference_bpm}: each
+ * MIDI file's main tempo (the one in force for most of its ticks) and the median over the pieces,
+ * one vote per piece (not per beat, so a long piece weighs as much as a short one). A MIDI file
+ * without a set-tempo event votes 120 bpm, the Standard MIDI File default it is read at (the whole
+ * Nottingham collection is such); files that are not Standard MIDI Files do not vote; each chorale
+ * of a chorale {@code .json} votes 120 bpm, the tempo its 16th-note steps are read at. Offline;
+ * any thread.
  */
-final class TempoMaps {
+public final class TempoMaps {
+  /** The tempo a chorale {@code .json} is read at: 16ths of 125 ms. */
+  static final double CHORALE_BPM = 60_000_000.0 / (4 * JsbChorales.STEP_MICROS);
+  /** The tempo of a Standard MIDI File that sets none. */
+  static final double DEFAULT_BPM = 120.0;
+
   private TempoMaps() {}
 
-  /** The median main tempo in beats per minute, or null if no file states a tempo. */
-  static Double medianBpm(List<Path> sources) throws IOException {
+  /** The median main tempo in beats per minute (0.1 bpm), or null if no piece states a tempo. */
+  public static Double medianBpm(List<Path> sources) throws IOException {
     List<Double> tempos = new ArrayList<>();
     for (Path source : sources) {
       List<Path> files;
+      if (Files.isRegularFile(source) && source.toString().endsWith(".json")) {
+        for (List<List<Note>> split : JsbChorales.read(source).values()) {
+          for (int i = 0; i < split.size(); i++) {
+            tempos.add(CHORALE_BPM);
+          }
+        }
+        continue;
+      }
       if (Files.isDirectory(source)) {
         try (Stream<Path> walk = Files.walk(source)) {
           files = walk.filter(Files::isRegularFile).filter(TempoMaps::isMidi)
@@ -55,7 +74,10 @@ final class TempoMaps {
     return name.endsWith(".mid") || name.endsWith(".midi");
   }
 
-  /** The tempo in force for most ticks of a Standard MIDI File, or null if it sets none. */
+  /**
+   * The tempo in force for most ticks of a Standard MIDI File (120 bpm, the default, if it sets
+   * none), or null if the bytes are not one.
+   */
   static Double mainBpm(byte[] smf) {
     TreeMap<Long, Integer> changes = new TreeMap<>();
     long end = 0;
@@ -77,7 +99,7 @@ final class TempoMaps {
       // What was read before the damage still counts.
     }
     if (changes.isEmpty()) {
-      return null;
+      return DEFAULT_BPM;
     }
     TreeMap<Integer, Long> ticksPerTempo = new TreeMap<>();
     List<Long> ticks = new ArrayList<>(changes.keySet());

@@ -13,6 +13,8 @@ import java.util.List;
  * @param stretch largest random time stretch of a piece, e.g. 0.1 for +-10% (0: none)
  * @param threads threads for the matrix products and the element-wise kernels
  * @param resume checkpoint to resume from, or null
+ * @param referenceBpm the corpus's median tempo, written as the model's {@code reference_bpm}
+ *     (NaN: not known, not written)
  */
 public record TrainOptions(
     List<String> corpusNames,
@@ -34,7 +36,18 @@ public record TrainOptions(
     LearningRate schedule,
     double stretch,
     int threads,
-    Path resume) {
+    Path resume,
+    double referenceBpm) {
+
+  /** Options for a model whose reference tempo is not known (none is written). */
+  public TrainOptions(List<String> corpusNames, Path out, String name, String description,
+      int embedding, int hidden, int layers, int seqLen, int batch, int epochs, double lr,
+      double dropout, double clip, int transpose, long seed, double validFraction,
+      LearningRate schedule, double stretch, int threads, Path resume) {
+    this(corpusNames, out, name, description, embedding, hidden, layers, seqLen, batch, epochs, lr,
+        dropout, clip, transpose, seed, validFraction, schedule, stretch, threads, resume,
+        Double.NaN);
+  }
 
   /** {@code NAME.ckpt} beside {@code NAME.cmodel}. */
   public Path checkpointPath() {

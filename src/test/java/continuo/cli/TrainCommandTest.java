@@ -41,6 +41,8 @@ class TrainCommandTest {
     ScoreCommandTest.Run score = ScoreCommandTest.run("score", "--model", out.toString(), "--tokens", list);
     assertEquals(0, score.exit(), score.err());
     LstmWeights weights = ModelFile.read(out);
+    // The tunes set no tempo: read at the Standard MIDI File default, their median is 120 bpm.
+    assertEquals(120.0, weights.config().referenceBpm(), "the corpus's median tempo");
     float[][] expected = Trainer.logProbs(weights, tokens);
     String[] lines = score.out().strip().split("\n");
     assertEquals(tokens.length, lines.length);
@@ -87,6 +89,7 @@ class TrainCommandTest {
     assertEquals("cosine", t.get("schedule"));
     assertEquals(0.1, ((Number) t.get("stretch")).doubleValue());
     assertTrue(t.get("split").toString().contains("< 2500"), t.toString());
+    assertEquals(120.0, weights.config().referenceBpm(), "the manifest's median tempo");
   }
 
   @Test

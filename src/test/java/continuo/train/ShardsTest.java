@@ -73,6 +73,36 @@ class ShardsTest {
   }
 
   @Test
+  void theChoralesAreReadAt120BpmAndTheMedianHasOneVotePerPiece() throws Exception {
+    Path jsb = continuo.testkit.Corpora.fixture("jsb/jsb-chorales-16th.json");
+    assertEquals(120.0, TempoMaps.medianBpm(List.of(jsb)));
+    Path out = dir.resolve("shards");
+    Shards.write(List.of(jsb), 0, out, quiet);
+    assertEquals(120.0, Shards.read(out).referenceBpm());
+    // One piece at 90 bpm against the fixture's chorales at 120: the median is still 120.
+    Path slow = dir.resolve("slow.mid");
+    Files.write(slow, withTempo(continuo.encoding.MidiFiles.toBytes(TinyTunes.tune(1, 10)),
+        666_667));
+    assertEquals(90.0, TempoMaps.medianBpm(List.of(slow)));
+    assertEquals(120.0, TempoMaps.medianBpm(List.of(slow, jsb)));
+    assertEquals(null, TempoMaps.medianBpm(List.of(dir.resolve("tunes-none"))
+        .stream().filter(Files::exists).toList()));
+  }
+
+  /** {@code smf} with its (first) set-tempo event set to {@code micros} per quarter note. */
+  private static byte[] withTempo(byte[] smf, int micros) {
+    for (int i = 0; i + 5 < smf.length; i++) {
+      if ((smf[i] & 0xff) == 0xff && smf[i + 1] == 0x51 && smf[i + 2] == 3) {
+        smf[i + 3] = (byte) (micros >> 16);
+        smf[i + 4] = (byte) (micros >> 8);
+        smf[i + 5] = (byte) micros;
+        return smf;
+      }
+    }
+    throw new AssertionError("no set-tempo event");
+  }
+
+  @Test
   void theMainTempoOfAFileIsTheOneInForceLongest() {
     assertEquals(null, TempoMaps.mainBpm(new byte[] {1, 2, 3}));
     byte[] smf = continuo.encoding.MidiFiles.toBytes(TinyTunes.tune(1, 10));
