@@ -71,6 +71,28 @@ class RunCommandTest {
   }
 
   @Test
+  void theSteeringOptionsOverrideThePresetAndLearnTakesTheirKnobs() throws Exception {
+    RunCommand cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--model", "m.cmodel", "--key", "d  Dorian", "--pitch-range",
+        "55,84", "--density", "0.5", "--velocity", "follow", "--learn", "density");
+    var c = cmd.config();
+    assertEquals("D dorian", c.preset().get(Settings.KEY));
+    assertEquals(new continuo.preset.SettingType.Pair(55, 84), c.preset().get(Settings.PITCH_RANGE));
+    assertEquals(0.5, c.preset().get(Settings.DENSITY), 0);
+    assertEquals("follow", c.preset().get(Settings.VELOCITY));
+    assertEquals(continuo.engine.LiveEngine.Learn.DENSITY, c.learn());
+    cmd = new RunCommand();
+    new CommandLine(cmd).parseArgs("--model", "m.cmodel", "--key", "auto", "--learn", "key");
+    assertEquals("auto", cmd.config().preset().get(Settings.KEY));
+    assertEquals(continuo.engine.LiveEngine.Learn.KEY, cmd.config().learn());
+    assertEquals(2, run("run", "--model", "m.cmodel", "--key", "F lydian"));
+    assertTrue(err.contains("--key is 'F lydian'; expected \"off\", \"auto\" or a key"), err);
+    assertEquals(1, err.strip().lines().count(), err);
+    assertEquals(2, run("run", "--model", "m.cmodel", "--pitch-range", "80,60"));
+    assertTrue(err.contains("--pitch-range is '80,60'; expected [low, high]"), err);
+  }
+
+  @Test
   void bpmFixesTheTempoAndIsOtherwiseLeftToTheSources() throws Exception {
     RunCommand cmd = new RunCommand();
     new CommandLine(cmd).parseArgs("--model", "m.cmodel", "--bpm", "92.5");
