@@ -164,7 +164,8 @@ class SettingsTest {
     assertTrue(!d.clockOut());
     assertEquals(continuo.tempo.BeatGrid.Grid.SIXTEENTH, d.with("grid", "1/16").grid());
     String[][] bad = {
-      {"grid = \"1/32\"", "key 'grid' is \"1/32\"; expected \"off\", \"1/8\", \"1/16\" or \"1/8T\""},
+      {"grid = \"1/32\"",
+        "key 'grid' is \"1/32\"; expected \"off\", \"1/8\", \"1/16\" or \"1/8T\""},
       {"quantize = 101", "key 'quantize' is 101; expected a whole number from 0 to 100"},
       {"swing = 76", "key 'swing' is 76; expected a whole number from 0 to 75"},
       {"clock_out = 1", "key 'clock_out' is 1; expected true or false"},

@@ -1,8 +1,10 @@
 """External JACK clients for continuo's grid and clock-out tests (python jack-client, sample-exact).
 
 Two clients, so that the graph has no loop (a loop would hand continuo's output over a period
-late): "player" writes into CLIENT:midi_in, "listener" records CLIENT:midi_out, both at exact
-frames on JACK's frame counter.
+late): NAME-player:out is played into CLIENT:midi_in, NAME-listener:in records CLIENT:midi_out,
+both at exact frames on JACK's frame counter. The peer connects them to CLIENT's ports itself;
+with --wait it leaves that to continuo (run --in and --out, so that continuo is connected before
+it sends anything: clock out's Start comes first) and starts only once told to.
 
 The player: with --bpm B, Start, then MIDI clock (0xF8, 24 per beat) at B bpm, each tick moved by
 a uniform random jitter of +-(--jitter-ms); beats are counted from Start. Then a phrase of
@@ -10,17 +12,19 @@ a uniform random jitter of +-(--jitter-ms); beats are counted from Start. Then a
 later (rounded to a tick) Stop (0xFC) in place of a tick, after which no tick is sent. Without
 --bpm the same phrase is played without any clock, 0.25 s a note.
 
-Protocol on stdout: "ready" once connected, "phrase-done" once the phrase is out, "stopped"
-after Stop (or --listen seconds after the phrase, without a clock), then after --after-stop
-seconds "stop-now" (the test then ends continuo); the listener records until continuo's ports
-are gone and --tail seconds more, then one JSON line: {"sample_rate": R, "start": frame of Start
+Protocol: "ready" on stdout once connected (with --wait: once the ports exist; then a line "go"
+on stdin once continuo is connected and ready); then on stdout "phrase-done" once the phrase is
+out, "stopped" after Stop (or --listen seconds after the phrase, without a clock), then after
+--after-stop seconds "stop-now" (the test then ends continuo); the listener records until
+continuo's ports are gone and --tail seconds more, then one JSON line: {"sample_rate": R, "start": frame of Start
 (or of the first note), "tick_frames": P, "stop": frame of Stop (or null), "sent": [[frame,
-bytes...]], "received": [[frame, bytes...]]}.
+bytes...]], "received": [[frame, bytes...]], "xruns": [frame of each xrun JACK reported]}.
 """
 import argparse
 import json
 import random
 import subprocess
+import sys
 import threading
 import time
 
@@ -37,6 +41,7 @@ parser.add_argument("--notes", type=int, default=4)
 parser.add_argument("--listen", type=float, default=3.0)
 parser.add_argument("--after-stop", type=float, default=1.0)
 parser.add_argument("--tail", type=float, default=0.5)
+parser.add_argument("--wait", action="store_true")
 args = parser.parse_args()
 
 player = jack.Client(args.name + "-player", no_start_server=True)
@@ -50,6 +55,7 @@ state = {"start": None, "go": False, "next_tick": 0, "stop": None}
 notes = []  # (frame, bytes), in frame order; filled once the start frame is known
 sent = []
 received = []
+xruns = []  # the frame time (estimated) of every xrun the server reported
 phrase_done = threading.Event()
 stopped = threading.Event()
 tick_frames = rate * 60.0 / (args.bpm * 24) if args.bpm > 0 else 0.0
@@ -77,6 +83,11 @@ def tick_frame(k):
     return state["start"] + int(round(k * tick_frames + rng.uniform(-jitter, jitter)))
 
 
+@player.set_xrun_callback
+def xrun(delay):
+    xruns.append(player.frame_time)
+
+
 @player.set_process_callback
 def play(frames):
     out.clear_buffer()
@@ -94,12 +105,15 @@ def play(frames):
     if args.bpm > 0 and state["start"] < end and not state.get("started"):
         events.append((state["start"], b"\xfa"))
         state["started"] = True
-    while args.bpm > 0 and state["stop"] is None and state["tick_at"] < end:
+    while args.bpm > 0 and state["stop"] is None:
         k = state["next_tick"]
         if k == state["stop_tick"]:
             frame = state["start"] + int(round(k * tick_frames))
-            events.append((frame, b"\xfc"))
-            state["stop"] = frame
+            if frame < end:
+                events.append((frame, b"\xfc"))
+                state["stop"] = frame
+            break
+        if state["tick_at"] >= end:
             break
         events.append((state["tick_at"], b"\xf8"))
         state["next_tick"] = k + 1
@@ -130,9 +144,13 @@ def continuo_ports_gone():
 
 
 with player, listener:
-    player.connect(out, args.client + ":midi_in")
-    listener.connect(args.client + ":midi_out", inp)
-    print("ready", flush=True)
+    if args.wait:
+        print("ready", flush=True)
+        sys.stdin.readline()  # "go": continuo has connected itself to both ports and is ready
+    else:
+        player.connect(out, args.client + ":midi_in")
+        listener.connect(args.client + ":midi_out", inp)
+        print("ready", flush=True)
     time.sleep(0.2)
     state["go"] = True
     phrase_done.wait(120)
@@ -149,5 +167,6 @@ with player, listener:
         time.sleep(0.1)
     time.sleep(args.tail)
     result = {"sample_rate": rate, "start": state["start"], "tick_frames": tick_frames,
-              "stop": state["stop"], "sent": list(sent), "received": list(received)}
+              "stop": state["stop"], "xruns": list(xruns), "sent": list(sent),
+              "received": list(received)}
 print(json.dumps(result), flush=True)

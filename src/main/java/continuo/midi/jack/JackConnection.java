@@ -59,6 +59,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private final AtomicCounter allocated;
   private final AtomicCounter xruns;
   private final AtomicCounter repeatedNoteOffs;
+  private final AtomicCounter reanchored;
   private final com.sun.management.ThreadMXBean threads = threadBean();
 
   private final Jack jack;
@@ -80,6 +81,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
   private final FrameClock frameClock;
   private long frame0;
   private long xrunsRepaired;
+  private long anchorings;
   private int nframes;
 
   JackConnection(MidiSettings settings, MidiEventRing input, MidiEventRing output, NanoClock clock,
@@ -96,6 +98,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
     this.allocated = counters.newCounter("jack.callback.allocated_bytes");
     this.xruns = counters.newCounter("jack.xruns");
     this.repeatedNoteOffs = counters.newCounter("jack.output.note_offs_repeated");
+    this.reanchored = counters.newCounter("jack.frames.reanchored");
     try {
       jack = Jack.getInstance();
       EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
@@ -176,6 +179,7 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
       }
       frame0 = LibJack.jack_last_frame_time(clientAddress) & 0xFFFF_FFFFL;
       frameClock.cycle(frame0, frames, clock.nanoTime());
+      countReanchoring();
       if (passThrough) {
         passThrough();
       } else {
@@ -195,6 +199,20 @@ final class JackConnection implements MidiConnection, JackShutdownCallback, Jack
       allocated.getAndAddOrdered(threads.getCurrentThreadAllocatedBytes() - bytesBefore);
     }
     return 0;
+  }
+
+  /**
+   * Counts each time the frames were anchored anew to the clock after the first: from then on
+   * every time stamped and every event written moves by as much as the anchor did.
+   */
+  private void countReanchoring() {
+    long a = frameClock.anchorings();
+    if (a != anchorings) {
+      if (anchorings != 0) {
+        reanchored.getAndAddOrdered(a - anchorings);
+      }
+      anchorings = a;
+    }
   }
 
   private static com.sun.management.ThreadMXBean threadBean() {
