@@ -120,7 +120,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
     Preset preset = model.preset();
     PrimerTempo tempo = PrimerTempo.follow(primerNotes, bpm == null ? 0 : bpm,
-        tempoMapBpm(primerNotes), ReferenceTempo.of(model.weights().config(), preset), 1);
+        tempoMapBpm(primerNotes), ReferenceTempo.of(model.weights().config()), 1);
     if (tempo.warps() && tempo.source() == TempoSource.TRACKER) {
       tempo = likeliestLevel(model, primerNotes, tempo);
     }
@@ -185,7 +185,7 @@ final class GenerateCommand implements Callable<Integer> {
    */
   private PrimerTempo likeliestLevel(ModelChoice.Resolved model, List<Note> primerNotes,
       PrimerTempo tracked) throws java.io.IOException {
-    double reference = ReferenceTempo.of(model.weights().config(), model.preset());
+    double reference = ReferenceTempo.of(model.weights().config());
     PrimerTempo best = tracked;
     double bestNll = Double.POSITIVE_INFINITY;
     try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {

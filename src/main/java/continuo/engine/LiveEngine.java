@@ -385,7 +385,7 @@ public final class LiveEngine implements Agent {
     clockOut.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
-    timekeeper.useModel(ReferenceTempo.of(s.config(), p), clock.nanoTime());
+    timekeeper.useModel(ReferenceTempo.of(s.config()), clock.nanoTime());
     preset = p;
   }
 }

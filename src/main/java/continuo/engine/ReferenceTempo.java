@@ -1,7 +1,6 @@
 package continuo.engine;
 
 import continuo.model.ModelConfig;
-import continuo.preset.Preset;
 
 /**
  * The tempo a model speaks at, decided in this one place for the live engine and {@code generate}
@@ -12,10 +11,10 @@ public final class ReferenceTempo {
   private ReferenceTempo() {}
 
   /**
-   * The reference tempo of the model {@code config} describes, played through {@code preset}: the
-   * preset's {@code bpm} (the tempo the preset says its model plays at).
+   * The reference tempo {@code model.json} gives ({@code encoding.reference_bpm}), or 0 for a model
+   * without one: it is not warped (it plays at whatever tempo its TIME_SHIFTs say).
    */
-  public static double of(ModelConfig config, Preset preset) {
-    return preset.bpm();
+  public static double of(ModelConfig config) {
+    return config.hasReferenceBpm() ? config.referenceBpm() : 0;
   }
 }

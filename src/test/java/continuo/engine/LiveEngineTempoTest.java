@@ -36,10 +36,16 @@ class LiveEngineTempoTest {
   private final RecordingOutput out = new RecordingOutput();
   private Preset preset = Preset.forModel(Path.of("scripted.cmodel")).withTiming(100, 0, false);
   private LiveEngine engine;
+  /** The model's reference tempo; 0 for a model without one. */
+  private double referenceBpm;
 
   private LiveEngine engine() {
     if (engine == null) {
-      engine = new LiveEngine(clock, input, out.ring, 0, preset, new ScriptedStepper(MELODY),
+      ScriptedStepper model = new ScriptedStepper(MELODY);
+      if (referenceBpm > 0) {
+        model.withReferenceBpm(referenceBpm);
+      }
+      engine = new LiveEngine(clock, input, out.ring, 0, preset, model,
           new ArgmaxSampler(), null, List.of(), counters);
     }
     return engine;
@@ -103,7 +109,8 @@ class LiveEngineTempoTest {
 
   @Test
   void thePlayersGapsAreToldToTheModelAtItsReferenceTempo() {
-    preset = preset.with(Settings.BPM, 120.0).withTiming(5_000, 0, false); // the reference
+    referenceBpm = 120;
+    preset = preset.withTiming(5_000, 0, false);
     engine();
     runWithClock(60, 500); // the clock says 60: half the model's tempo
     send(0x90, 60, 100);
@@ -123,7 +130,8 @@ class LiveEngineTempoTest {
       engine = null;
       out.events.clear();
       out.ring.drain((t, m) -> { });
-      preset = preset.with(Settings.BPM, 120.0).withTiming(100, 0, false);
+      referenceBpm = 120;
+      preset = preset.withTiming(100, 0, false);
       engine();
       runWithClock(bpm, 1_000);
       send(0x90, 60, 100);
@@ -138,6 +146,19 @@ class LiveEngineTempoTest {
         assertEquals(expected, ons.get(i)[0] - ons.get(i - 1)[0], 1.5 * MS, bpm + " bpm");
       }
     }
+  }
+
+  @Test
+  void aModelWithoutAReferenceTempoIsNotWarped() {
+    preset = preset.withTiming(5_000, 0, false);
+    engine();
+    runWithClock(60, 500);
+    send(0x90, 60, 100);
+    int afterOn = ScriptedStepper.count(engine.liveState());
+    runWithClock(60, 2_000);
+    send(0x80, 60, 0);
+    // Two seconds are told as two: TIME_SHIFTs of 1 s and 1 s, then the note-off.
+    assertEquals(afterOn + 3, ScriptedStepper.count(engine.liveState()));
   }
 
   @Test

@@ -14,6 +14,7 @@ import continuo.preset.Presets;
 import continuo.sample.Sampler;
 import continuo.testkit.FakeClock;
 import continuo.testkit.RecordingOutput;
+import continuo.testkit.ReferenceModels;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The live engine keeps the player's tempo: a real reel performed at 0.67x to 1.5x of its written
  * tempo is played into the engine (as {@code run --in file:} plays a file, each note at its time,
- * on a fake clock stepped a millisecond at a time), the shipped folk model answers, and the
+ * on a fake clock stepped a millisecond at a time), a copy of the shipped folk model that speaks at
+ * 120 bpm answers, and the
  * answer's median onset interval over the primer's beat is compared with what it is at 1.0x.
  */
 class LiveTempoFollowTest {
@@ -52,11 +54,14 @@ class LiveTempoFollowTest {
     }
     events.sort((a, b) -> Long.compare(a[0], b[0]));
     Path home = Path.of("").toAbsolutePath();
-    Preset preset = Presets.find(home, "folk");
+    Path copy = ReferenceModels.withReferenceBpm(home.resolve("models/folk.cmodel"), 120,
+        java.nio.file.Files.createTempFile("folk-120", ".cmodel"));
+    Preset preset = Presets.find(home, "folk").withModel(copy);
     FakeClock clock = new FakeClock();
     Counters counters = new Counters();
     MidiEventRing input = new MidiEventRing(8192, counters.newCounter("in.dropped"));
     RecordingOutput out = new RecordingOutput();
+    copy.toFile().deleteOnExit();
     try (LstmStepper stepper = LiveSession.loadModel(preset, home)) {
       Sampler sampler = new Sampler(5, PerformanceEncoding.VOCAB_SIZE);
       LiveEngine engine = new LiveEngine(clock, input, out.ring, 0, preset, stepper,

@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 public final class ScriptedStepper implements LstmStepper {
   private final int[] cycle;
-  private final ModelConfig config = ModelConfig.performance("scripted", "test model", 0, 2, 1, null);
+  private ModelConfig config = ModelConfig.performance("scripted", "test model", 0, 2, 1, null);
   public volatile boolean closed;
   /** When set, every step throws, as a broken model would. */
   public volatile boolean failing;
@@ -28,6 +28,12 @@ public final class ScriptedStepper implements LstmStepper {
   /** Tokens a state has consumed. */
   public static int count(LstmState s) {
     return (int) s.h(0)[0];
+  }
+
+  /** This model, saying it speaks at {@code bpm} ({@code reference_bpm}), for tempo tests. */
+  public ScriptedStepper withReferenceBpm(double bpm) {
+    config = config.withReferenceBpm(bpm);
+    return this;
   }
 
   @Override
