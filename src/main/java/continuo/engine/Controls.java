@@ -15,8 +15,8 @@ import java.util.List;
  * {@link #temperature()} and {@link #learnedCc()}; allocation free except when asking for a switch.
  *
  * <p>The steering knobs ({@code key_cc}, {@code density_cc}) are {@link Steering}'s: a controller
- * none of the others is goes to it. A transport Stop would be dispatched in
- * {@link #controlChange} like the others.
+ * none of the others is goes to it. The sustain pedal (CC 64), when no other control has its
+ * controller, holds like a key while it is down ({@link TurnTaking#sustain}).
  */
 final class Controls {
   private final TurnTaking turns;
@@ -116,8 +116,8 @@ final class Controls {
       presetController(value);
     } else if (cc == endOfPhraseCc) {
       turns.endOfPhrase(t);
-    } else {
-      steering.controlChange(cc, value);
+    } else if (!steering.controlChange(cc, value) && cc == MidiMessage.CC_SUSTAIN) {
+      turns.sustain(t, value >= 64);
     }
   }
 

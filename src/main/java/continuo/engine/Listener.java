@@ -8,6 +8,7 @@ import continuo.encoding.PerformanceEncoding;
 import continuo.encoding.TokenSink;
 import continuo.model.LstmState;
 import continuo.model.LstmStepper;
+import java.util.Arrays;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -15,9 +16,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * every note of continuo's that was heard, after a roll-back) becomes tokens fed into the live
  * state through the same {@link IncrementalEncoder} training encodes with, so the model hears the
  * player exactly as it heard its corpus (absolute-time rounding, the order of a step's events, the
- * caps). Owns the playing model, the live state and its logits, the player's held keys and the
- * recent token history a preset switch warms its new model with. Engine thread only; allocation
- * free except {@link #recentHistory()}.
+ * caps). Owns the playing model, the live state and its logits, what the player holds (keys and
+ * the sustain pedal, some of it perhaps excused from holding up an answer) and the recent token
+ * history a preset switch warms its new model with. Engine thread only; allocation free except
+ * {@link #recentHistory()}.
  *
  * <p>The model hears in model time: {@link #modelNanos} converts the player's clock through the
  * {@link Timekeeper}'s time warp (the identity for a model without a reference tempo) before the
@@ -48,6 +50,11 @@ final class Listener {
   private final int[] history = new int[HISTORY];
   private long historyCount;
   private int playerHeld;
+  /** Held keys (channel * 128 + pitch) that no longer hold up an answer: {@link #excuseHeld}. */
+  private final boolean[] excused = new boolean[16 * 128];
+  private int excusedHeld;
+  private boolean pedalDown;
+  private boolean pedalExcused;
 
   /** A listener whose model time is the player's (no tempo, no warp). */
   Listener(long startNanos, AtomicCounter notesIn) {
@@ -90,6 +97,8 @@ final class Listener {
     notesIn.increment();
     if (!encoder.holds(channel, pitch)) {
       playerHeld++;
+    } else {
+      unexcuse(channel, pitch); // pressed again: held for real
     }
     encoder.noteOn(channel, pitch, velocity, modelNanos(t));
     playerVelocityBin = PerformanceEncoding.binOfVelocity(velocity);
@@ -104,7 +113,15 @@ final class Listener {
       return false;
     }
     playerHeld--;
+    unexcuse(channel, pitch);
     return true;
+  }
+
+  private void unexcuse(int channel, int pitch) {
+    if (excused[channel * 128 + pitch]) {
+      excused[channel * 128 + pitch] = false;
+      excusedHeld--;
+    }
   }
 
   /** The player's sustain pedal on {@code channel} went down or up. */
@@ -118,12 +135,61 @@ final class Listener {
    */
   boolean releaseHeldNotes(long t) {
     playerHeld = 0;
+    Arrays.fill(excused, false);
+    excusedHeld = 0;
     return encoder.releaseAll(modelNanos(t));
+  }
+
+  /**
+   * Lifts the sustain pedal on every channel, in the model and for turn taking (its release may
+   * have been lost); true when it was down.
+   */
+  boolean liftPedal(long t) {
+    for (int channel = 0; channel < 16; channel++) {
+      encoder.sustain(channel, false, modelNanos(t));
+    }
+    return pedal(false);
+  }
+
+  /** The sustain pedal went down or up; true when that changed it. */
+  boolean pedal(boolean down) {
+    if (down == pedalDown) {
+      return false;
+    }
+    pedalDown = down;
+    pedalExcused = false;
+    return true;
+  }
+
+  /**
+   * What the player holds now (keys and the pedal) no longer holds up an answer; a key pressed or
+   * the pedal put down later does again. The model is told nothing: the keys may really be down
+   * (a pad continuo may answer over) or their note-offs lost.
+   */
+  void excuseHeld() {
+    for (int channel = 0; channel < 16; channel++) {
+      for (int p = 0; p < 128; p++) {
+        if (encoder.holds(channel, p) && !excused[channel * 128 + p]) {
+          excused[channel * 128 + p] = true;
+          excusedHeld++;
+        }
+      }
+    }
+    pedalExcused = pedalDown;
+  }
+
+  /** Whether the player holds a key or the pedal that holds up an answer. */
+  boolean holding() {
+    return playerHeld > excusedHeld || (pedalDown && !pedalExcused);
   }
 
   /** Keys the player holds down. */
   int playerHeld() {
     return playerHeld;
+  }
+
+  boolean pedalDown() {
+    return pedalDown;
   }
 
   /** The clock reached {@code now}: the steps that are over are told. */

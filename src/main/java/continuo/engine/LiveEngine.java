@@ -144,6 +144,7 @@ public final class LiveEngine implements Agent {
         silenceSafely(now);
         return 1;
       }
+      work += turns.afterReconnect(now);
       for (MidiEventRing input : inputs) {
         work += input.drain(onInput, 64);
       }
@@ -231,6 +232,14 @@ public final class LiveEngine implements Agent {
   /** The timekeeper (tempo, beat position, time warp); engine thread, or tests. */
   Timekeeper timekeeper() {
     return timekeeper;
+  }
+
+  /**
+   * Supervisor thread: the backend was reopened. Keys held across the outage lost their note-offs;
+   * the engine forgets them (and the pedal) on its next cycle, before it reads new input.
+   */
+  public void backendReconnected() {
+    turns.backendReconnected();
   }
 
   /** Any thread: the controller number learned, or -1 while still learning (or not learning). */

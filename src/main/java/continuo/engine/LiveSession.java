@@ -207,7 +207,7 @@ public final class LiveSession implements AutoCloseable {
     gcWatch = new GcWatch(counters);
     AgentRunner.startOnThread(runner);
     supervisor = new SessionSupervisor(clock, provider, config.midi(), input, output, counters,
-        connection, engine::setOutputLead, log);
+        connection, engine::setOutputLead, engine::backendReconnected, log);
     supervisorRunner = new AgentRunner(parts.supervisorIdle(),
         t -> log.accept("event=supervisor_error error=\"" + t + "\""), null, supervisor);
     AgentRunner.startOnThread(supervisorRunner, LiveSession::daemon);

@@ -63,6 +63,8 @@ final class LookAhead {
   private volatile long lastStepNanos;
 
   private long lookaheadNanos;
+  private int maxPolyphony;
+  private long maxNoteNanos;
   private long latencyOffsetNanos;
   private float topP;
   private float temperature = 1f;
@@ -97,7 +99,18 @@ final class LookAhead {
     lookaheadNanos = p.lookaheadMs() * MS;
     latencyOffsetNanos = p.latencyOffsetMs() * MS;
     topP = (float) p.topP();
-    playable.setLimits(p.maxPolyphony(), p.maxNoteLengthMs() * MS);
+    maxPolyphony = p.maxPolyphony();
+    maxNoteNanos = p.maxNoteLengthMs() * MS;
+    playable.setLimits(maxPolyphony, maxNoteNanos);
+  }
+
+  /**
+   * The note-length limit is the player's time; notes are generated in model time, which runs
+   * {@link Timekeeper#warpScale} times as fast: the limit follows the warp.
+   */
+  private void limitNotesAtTheCurrentTempo() {
+    long limit = Math.max(Listener.SHIFT_NANOS, (long) (maxNoteNanos * time.warpScale()));
+    playable.setLimits(maxPolyphony, limit);
   }
 
   /**
@@ -156,6 +169,7 @@ final class LookAhead {
   }
 
   private void generateOne() {
+    limitNotesAtTheCurrentTempo();
     int token = playable.overdueNoteOff(genNanos);
     if (token >= 0) {
       forcedOff.increment();

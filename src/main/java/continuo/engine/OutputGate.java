@@ -333,8 +333,12 @@ final class OutputGate {
     if (!on && !thruOn[key]) {
       return;
     }
-    thruOn[key] = on;
     long at = t + outputLead;
+    if (on && thruOn[key]) {
+      // Pressed again without a release (its note-off lost): one echo sounds, not two.
+      output.offer(at, MidiMessage.pack(MidiMessage.NOTE_OFF | (msg & 0x0F), key & 127, 0));
+    }
+    thruOn[key] = on;
     if (on && MidiMessage.channel(msg) == outChannel) {
       at = Math.max(at, lastOffNanos[MidiMessage.data1(msg)]);
     }

@@ -28,6 +28,7 @@ final class SessionSupervisor implements Agent {
   private final MidiEventRing output;
   private final Counters counters;
   private final LongConsumer outputLead;
+  private final Runnable reconnected;
   private final Consumer<String> log;
   private volatile MidiConnection connection;
   private volatile boolean alive = true;
@@ -37,10 +38,12 @@ final class SessionSupervisor implements Agent {
   /**
    * @param connection the backend as opened by the session
    * @param outputLead told the output lead of every reopened connection (the engine's)
+   * @param reconnected run on this thread after each reopening (the engine's
+   *     {@link LiveEngine#backendReconnected}: keys held across the outage lost their note-offs)
    */
   SessionSupervisor(NanoClock clock, MidiProvider provider, MidiSettings settings,
       MidiEventRing input, MidiEventRing output, Counters counters, MidiConnection connection,
-      LongConsumer outputLead, Consumer<String> log) {
+      LongConsumer outputLead, Runnable reconnected, Consumer<String> log) {
     this.clock = clock;
     this.provider = provider;
     this.settings = settings;
@@ -49,6 +52,7 @@ final class SessionSupervisor implements Agent {
     this.counters = counters;
     this.connection = connection;
     this.outputLead = outputLead;
+    this.reconnected = reconnected;
     this.log = log;
   }
 
@@ -87,6 +91,7 @@ final class SessionSupervisor implements Agent {
     try {
       MidiConnection c = provider.open(settings, input, output, clock, counters);
       outputLead.accept(c.outputLeadNanos());
+      reconnected.run();
       connection = c;
       retryDelayNanos = 0;
       alive = true;

@@ -3,6 +3,7 @@ package continuo.engine;
 import continuo.encoding.PerformanceEncoding;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -12,11 +13,16 @@ import org.agrona.concurrent.status.AtomicCounter;
  * the player while continuo plays is a barge-in: the answer stops at once, what was scheduled and
  * not played is cancelled, and the model's state rolls back to what the room heard. Owns the phase
  * and the player's part of the timeline (when their call started, when they last played). Engine
- * thread only, except {@link #phase()}; allocation free.
+ * thread only, except {@link #phase()} and {@link #backendReconnected()}; allocation free.
  *
  * <p>Transport Stop ends a turn the way {@link #panic} does and holds continuo silent until Start,
  * Continue or the player plays; Start begins a new phrase. A tempo would turn the response gap
  * into beats in {@link #decide}.
+ *
+ * <p>Nothing the player holds can wedge it: keys held (and the sustain pedal down) with nothing
+ * else played for the preset's {@code held_note_timeout_ms} stop holding up the answer, and
+ * {@link #clearPlayerHeldNotes} forgets them all (All Notes Off, All Sound Off, panic, transport
+ * Stop, a backend reconnect).
  */
 final class TurnTaking {
   private static final long MS = Listener.MS;
@@ -37,6 +43,10 @@ final class TurnTaking {
   private Mode mode;
   private long responseGapNanos;
   private long responseLengthNanos;
+  private long heldTimeoutNanos;
+  /** Backend reopenings (supervisor thread), and how many of them were acted on. */
+  private final AtomicLong reconnects = new AtomicLong();
+  private long reconnectsSeen;
 
   TurnTaking(Listener listener, LookAhead lookAhead, OutputGate gate, AtomicCounter bargeIns) {
     this.listener = listener;
@@ -49,6 +59,7 @@ final class TurnTaking {
     mode = p.mode();
     responseGapNanos = p.responseGapMs() * MS;
     responseLengthNanos = p.responseLengthMs() * MS;
+    heldTimeoutNanos = p.heldNoteTimeoutMs() * MS;
   }
 
   /** Any thread: what continuo is doing, for the status line. */
@@ -82,6 +93,44 @@ final class TurnTaking {
     }
   }
 
+  /** The sustain pedal (CC 64): while it is down the player holds, as with a key. */
+  void sustain(long t, boolean down) {
+    if (listener.pedal(down)) {
+      lastPlayerNanos = t;
+    }
+  }
+
+  /**
+   * Forgets every key and the pedal the player holds, as if released now: the model hears the
+   * notes end and their echoes end. A note-off lost (an xrun, a cable pulled, a server restarted
+   * with keys down) then never keeps continuo from answering. The one place for All Notes Off,
+   * All Sound Off, panic, transport Stop and a backend reconnect.
+   */
+  void clearPlayerHeldNotes(long now) {
+    gate.releaseThru(now); // first: it asks nothing of the model, which may be what fails
+    boolean released = listener.liftPedal(now);
+    released |= listener.releaseHeldNotes(now);
+    if (released) {
+      lastPlayerNanos = now;
+    }
+  }
+
+  /** Supervisor thread: the backend was reopened; {@link #afterReconnect} acts on it. */
+  void backendReconnected() {
+    reconnects.incrementAndGet();
+  }
+
+  /** Forgets the keys held across a backend outage, once per reopening; returns 1 when it did. */
+  int afterReconnect(long now) {
+    long n = reconnects.get();
+    if (n == reconnectsSeen) {
+      return 0;
+    }
+    reconnectsSeen = n;
+    clearPlayerHeldNotes(now);
+    return 1;
+  }
+
   /** Starts or ends an answer when it is time; returns 1 when it did. */
   int decide(long now) {
     if (playing()) {
@@ -91,8 +140,15 @@ final class TurnTaking {
       }
       return 0;
     }
-    if (awaitingPlayer || stoppedByTransport || !heardAnything || listener.playerHeld() > 0) {
+    if (awaitingPlayer || stoppedByTransport || !heardAnything) {
       return 0;
+    }
+    if (listener.holding()) {
+      if (now - lastPlayerNanos < heldTimeoutNanos) {
+        return 0;
+      }
+      // Held this long with nothing else played: a lost note-off, or a pad to answer over.
+      listener.excuseHeld();
     }
     if (now - lastPlayerNanos >= responseGapNanos) {
       start(now);
@@ -153,7 +209,7 @@ final class TurnTaking {
     stop(now);
     gate.releaseSounding(now);
     gate.allNotesOff(now);
-    gate.releaseThru(now);
+    clearPlayerHeldNotes(now);
     awaitingPlayer = true;
   }
 

@@ -165,6 +165,10 @@ public final class Preset {
     return get(Settings.RESPONSE_LENGTH_MS);
   }
 
+  public int heldNoteTimeoutMs() {
+    return get(Settings.HELD_NOTE_TIMEOUT_MS);
+  }
+
   public int endOfPhraseCc() {
     return get(Settings.END_OF_PHRASE_CC);
   }

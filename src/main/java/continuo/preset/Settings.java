@@ -48,6 +48,10 @@ public final class Settings {
   public static final Setting<Integer> RESPONSE_LENGTH_MS = key("response_length_ms",
       SettingTypes.whole(0, 120_000)).byDefault(0)
       .doc("call-response answer length (0 = as long as the call)");
+  public static final Setting<Integer> HELD_NOTE_TIMEOUT_MS = key("held_note_timeout_ms",
+      SettingTypes.whole(500, 600_000)).byDefault(8_000)
+      .doc("a key or the sustain pedal held this long with nothing else played no longer keeps "
+          + "continuo from answering (a lost note-off costs one wait, not the jam)");
   public static final Setting<Integer> END_OF_PHRASE_CC = key("end_of_phrase_cc",
       SettingTypes.controller()).byDefault(OFF).doc("controller that ends the call at once");
   public static final Setting<Integer> LOOKAHEAD_MS = key("lookahead_ms",

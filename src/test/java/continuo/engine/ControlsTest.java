@@ -64,6 +64,21 @@ class ControlsTest {
   }
 
   @Test
+  void theSustainPedalHoldsUnlessThePresetGivesItsControllerAnotherJob() {
+    Parts parts = parts(withControllers(), null, List.of());
+    parts.controls.controlChange(parts.clock.nanoTime(), MidiMessage.CC_SUSTAIN, 64);
+    assertTrue(parts.listener.pedalDown(), "64..127 is down");
+    parts.controls.controlChange(parts.clock.nanoTime(), MidiMessage.CC_SUSTAIN, 63);
+    assertFalse(parts.listener.pedalDown());
+
+    Parts panicOn64 = parts(PresetEdits.controllers(withControllers(), 21, 64, 67, 22), null,
+        List.of());
+    panicOn64.controls.controlChange(panicOn64.clock.nanoTime(), MidiMessage.CC_SUSTAIN, 127);
+    assertFalse(panicOn64.listener.pedalDown(), "CC 64 is this preset's panic controller");
+    assertEquals(1, allNotesOffSent(panicOn64));
+  }
+
+  @Test
   void aLearnedControllerReplacesThePresetsAndStaysAcrossPresetSwitches() {
     Parts parts = parts(withControllers(), null, List.of());
     parts.controls.learn(LiveEngine.Learn.PANIC);

@@ -124,6 +124,18 @@ class OutputGateTest {
   }
 
   @Test
+  void aKeyEchoedAgainWithoutItsNoteOffSoundsOnceNotTwice() {
+    Parts parts = parts(Parts.preset().withTiming(100, 0, true));
+    parts.gate.thru(parts.clock.nanoTime(), MidiMessage.pack(0x93, 60, 90), true);
+    parts.clock.advanceMillis(100);
+    parts.gate.thru(parts.clock.nanoTime(), MidiMessage.pack(0x93, 60, 70), true); // off lost
+    assertEquals(2, parts.out.noteOns().size());
+    assertEquals(List.of(3 * 128 + 60), parts.out.sounding(), "the first echo ended first");
+    parts.gate.thru(parts.clock.nanoTime(), MidiMessage.pack(0x83, 60, 0), false);
+    assertEquals(List.of(), parts.out.sounding());
+  }
+
+  @Test
   void theNextAnswerStartsNoEarlierThanTheLastNoteOffGoesOut() {
     Parts parts = parts(Parts.preset());
     long now = parts.clock.nanoTime();

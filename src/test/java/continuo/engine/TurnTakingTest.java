@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import continuo.midi.MidiMessage;
 import continuo.preset.Mode;
 import continuo.preset.Preset;
+import continuo.preset.Settings;
 import continuo.testkit.ArgmaxSampler;
 import continuo.testkit.PresetEdits;
 import continuo.testkit.ScriptedStepper;
@@ -27,6 +28,10 @@ class TurnTakingTest {
 
   private static Preset duet(int gapMs) {
     return PresetEdits.answer(Parts.preset(), Mode.DUET, gapMs, 0, 250);
+  }
+
+  private static Preset duet(int gapMs, int heldNoteTimeoutMs) {
+    return duet(gapMs).with(Settings.HELD_NOTE_TIMEOUT_MS, heldNoteTimeoutMs);
   }
 
   /** The player plays one 200 ms note. */
@@ -139,5 +144,87 @@ class TurnTakingTest {
     assertTrue(parts.gate.idle());
     assertFalse(parts.turns.playing());
     assertEquals(told, ScriptedStepper.count(parts.listener.state()));
+  }
+
+  @Test
+  void aKeyHeldPastTheLimitWithNothingElsePlayedStopsHoldingUpTheAnswerForGood() {
+    Parts parts = parts(duet(300, 2_000));
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90); // its note-off is lost
+    note(parts, 64);
+    parts.run(1_999);
+    assertFalse(parts.turns.playing(), "a key held shorter than the limit holds");
+    parts.run(1);
+    assertTrue(parts.turns.playing(), "held 2 s with nothing else played: continuo answers");
+    assertEquals(1, parts.listener.playerHeld(), "the model was told nothing: the key may be down");
+
+    note(parts, 62); // a barge-in, then the next phrase
+    parts.run(299);
+    assertFalse(parts.turns.playing());
+    parts.run(1);
+    assertTrue(parts.turns.playing(), "the excused key holds up no later answer");
+  }
+
+  @Test
+  void anotherKeyPressedRestartsTheLimitAndAKeyPressedAgainHoldsAgain() {
+    Parts parts = parts(duet(300, 2_000));
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90);
+    parts.run(1_500);
+    note(parts, 64); // player activity: the limit counts from here
+    parts.run(1_700);
+    assertFalse(parts.turns.playing(), "1.9 s since the last thing played");
+    parts.run(300);
+    assertTrue(parts.turns.playing());
+    parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, 60, 90); // pressed again: held for real
+    parts.run(1_999);
+    assertFalse(parts.turns.playing());
+    parts.turns.playerNoteOff(parts.clock.nanoTime(), 0, 60);
+    parts.run(300);
+    assertTrue(parts.turns.playing());
+  }
+
+  @Test
+  void theSustainPedalHoldsLikeAKeyBoundedByTheSameLimit() {
+    Parts parts = parts(duet(300, 3_000));
+    parts.turns.sustain(parts.clock.nanoTime(), true);
+    note(parts, 60);
+    parts.run(2_000);
+    assertFalse(parts.turns.playing(), "the pedal is down: the player still holds");
+    parts.turns.sustain(parts.clock.nanoTime(), false);
+    parts.run(299);
+    assertFalse(parts.turns.playing(), "the pause starts when the pedal lifts");
+    parts.run(1);
+    assertTrue(parts.turns.playing());
+
+    note(parts, 62);
+    parts.turns.sustain(parts.clock.nanoTime(), true); // and never lifted (a lost pedal-up)
+    parts.run(2_999);
+    assertFalse(parts.turns.playing());
+    parts.run(1);
+    assertTrue(parts.turns.playing(), "bounded by held_note_timeout_ms");
+  }
+
+  @Test
+  void clearingThePlayersHeldNotesEndsThemInTheModelAndInTheEchoAndReleasesThePedal() {
+    Parts parts = parts(duet(300, 60_000).withTiming(300, 0, true));
+    parts.turns.sustain(parts.clock.nanoTime(), true);
+    for (int pitch : new int[] {60, 64, 67}) {
+      parts.turns.playerNoteOn(parts.clock.nanoTime(), 0, pitch, 90);
+      parts.gate.thru(parts.clock.nanoTime(), MidiMessage.pack(0x90, pitch, 90), true);
+    }
+    parts.run(5_000);
+    assertFalse(parts.turns.playing());
+    assertEquals(3, parts.out.sounding().size(), "the echoes sound");
+    parts.turns.clearPlayerHeldNotes(parts.clock.nanoTime());
+    assertEquals(0, parts.listener.playerHeld());
+    assertFalse(parts.listener.pedalDown());
+    assertEquals(List.of(), parts.out.sounding(), "the echoes end");
+    parts.listener.flush(); // what the encoder holds back until the step is over
+    assertEquals(noteOff(67), (int) parts.listener.state().h(0)[1], "the model heard them end");
+    parts.run(299);
+    assertFalse(parts.turns.playing());
+    parts.run(1);
+    assertTrue(parts.turns.playing(), "answers a gap after the clear");
+    parts.turns.playerNoteOff(parts.clock.nanoTime(), 0, 60); // the real note-off, late: says nothing
+    assertTrue(parts.turns.playing());
   }
 }

@@ -283,6 +283,51 @@ class JackLiveTest {
   }
 
   @Test
+  void keysHeldWhileTheJackServerRestartsAreForgottenAndThePhraseAfterIsAnswered()
+      throws Exception {
+    assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
+    ModelFile.write(busy(RandomModels.create(16, 64, 1, 11)), home.resolve("m.cmodel"));
+    try (JackServer jack = new JackServer()) {
+      // Listening 3 s after the phrase: well inside the 8 s held-note limit, so only the
+      // reconnect can have released the keys held across it.
+      Session s = new Session(jack, List.of("run", "--backend", "jack", "--name", "continuo-hk",
+          "--model", home.resolve("m.cmodel").toString(), "--gap-ms", "150", "--seed", "5"),
+          List.of("--client", "continuo-hk", "--listen", "3", "--tail", "0.5"));
+      s.beforeClient = () -> {
+        Path script = home.resolve("jack_holder.py");
+        try (InputStream in = JackLiveTest.class.getResourceAsStream(CLIENT_SCRIPT)) {
+          Files.copy(in, script);
+        }
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(),
+            "--client", "continuo-hk", "--hold", "48,52,55"); // not among the phrase's keys
+        pb.environment().putAll(jack.environment());
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process holder = pb.start();
+        try {
+          StringBuilder holderLog = new StringBuilder();
+          waitFor(lines(holder.getInputStream(), holderLog), "held", 20, holderLog);
+          Thread.sleep(500); // continuo hears the three note-ons
+          jack.restart(); // the keys are still down when the server dies
+        } finally {
+          holder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        return "event=midi_reconnected";
+      };
+      Result r = s.run();
+      assertTrue(r.log.contains("event=midi_lost"), r.log);
+      Matcher heard = Pattern.compile("event=stopped .*engine\\.notes\\.in=(\\d+)")
+          .matcher(r.log);
+      assertTrue(heard.find() && Integer.parseInt(heard.group(1)) == 3 + 4,
+          "continuo heard the held keys and the phrase; log:\n" + r.log);
+      assertEquals(0, r.exitCode, r.log);
+      // (The keys end at the reconnect, so continuo may answer them before the phrase, too.)
+      assertTrue(r.noteOns().stream().anyMatch(m -> m[3] / 1000.0 > r.phraseDone),
+          "the phrase after the reconnect is answered; log:\n" + r.log + "\n" + r.json);
+      assertEquals(List.of(), r.stuckNotes(), r.log + "\n" + r.json);
+    }
+  }
+
+  @Test
   void portsListsTheJackPortsOfARunningContinuoAndTheSynthesizer() throws Exception {
     assumeTrue(JackServer.installed(), "jackd is not installed (scripts/install-test-deps)");
     ModelFile.write(RandomModels.create(16, 32, 1, 3), home.resolve("m.cmodel"));

@@ -7,6 +7,8 @@ until continuo's ports are gone and --tail seconds more, and prints {"messages":
 Extra control messages: --cc N:V sends a control change after the phrase, --program P sends a
 program change before it. --soak S replaces the phrase by S seconds of a simulated player: phrases
 of 3-10 notes, then a pause in which continuo answers (sometimes cut short: the player barges in).
+--hold 48,52,55 presses those keys instead, prints "held" and waits to be killed, never releasing
+them (a player whose keys are down when the server goes away).
 """
 import argparse
 import json
@@ -26,6 +28,7 @@ parser.add_argument("--program", type=int, default=None)
 parser.add_argument("--phrases", type=int, default=1)
 parser.add_argument("--soak", type=float, default=0.0)
 parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--hold", default=None)
 args = parser.parse_args()
 
 jack = mido.Backend("mido.backends.rtmidi/UNIX_JACK")
@@ -58,6 +61,13 @@ listener = next(p for p in listing if p.endswith("listener") or ":listener" in p
 connect(player, args.client + ":midi_in")
 connect(args.client + ":midi_out", listener)
 print("ready", flush=True)
+
+if args.hold is not None:
+    for note in args.hold.split(","):
+        outport.send(mido.Message("note_on", note=int(note), velocity=90))
+    print("held", flush=True)
+    while True:
+        time.sleep(1)
 
 if args.program is not None:
     outport.send(mido.Message("program_change", program=args.program))
