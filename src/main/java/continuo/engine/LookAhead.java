@@ -122,7 +122,12 @@ final class LookAhead {
    * @return when the answer starts (model time)
    */
   long begin(long now, long earliest, long lengthNanos) {
+    // Telling the events still held back takes model steps: the answer can start only after them.
+    long flushStart = clock.nanoTime();
     listener.flush();
+    long flushed = clock.nanoTime() - flushStart;
+    now += flushed;
+    earliest += flushed;
     gen.copyFrom(listener.state());
     System.arraycopy(listener.logits(), 0, logits, 0, VOCAB_SIZE);
     genNanos = listener.lastEventNanos();

@@ -99,6 +99,21 @@ class LookAheadTest {
   }
 
   @Test
+  void theAnswerStartsAfterTheEventsHeldBackAreToldNotWhileTheyAre() {
+    Parts parts = parts(window(250));
+    parts.listener.noteOn(parts.clock.nanoTime(), 0, 60, 90);
+    parts.clock.advanceMillis(50);
+    parts.listener.noteOff(parts.clock.nanoTime(), 0, 60); // on the grid; its step is not over
+    parts.model.eachStep = () -> parts.clock.advanceNanos(300_000); // a step costs 0.3 ms
+    long now = parts.clock.nanoTime();
+    long start = parts.lookAhead.begin(now, now + 2 * MS, Long.MAX_VALUE);
+    long telling = parts.clock.nanoTime() - now;
+    assertTrue(telling >= 600_000, "the held-back shift and note-off were told: " + telling);
+    assertEquals(now + telling + 2 * MS, start,
+        "the first note comes a backend's lead after the model has heard everything");
+  }
+
+  @Test
   void anAnswerOfAGivenLengthClosesEveryNoteAtItsEnd() {
     Parts parts = parts(new ScriptedStepper(timeShift(50), noteOn(60), noteOn(64)),
         new ArgmaxSampler(), window(2_000));

@@ -20,6 +20,8 @@ public final class ScriptedStepper implements LstmStepper {
   public volatile boolean failing;
   /** When set, every step's logits are NaN, as from a model whose weights overflow. */
   public volatile boolean overflowing;
+  /** Runs at every step, e.g. to advance a fake clock by what a real step costs. */
+  public volatile Runnable eachStep = () -> { };
 
   public ScriptedStepper(int... cycle) {
     this.cycle = cycle.clone();
@@ -43,6 +45,7 @@ public final class ScriptedStepper implements LstmStepper {
 
   @Override
   public void step(LstmState state, int token, float[] logits) {
+    eachStep.run();
     if (failing) {
       throw new IllegalStateException("scripted failure");
     }
