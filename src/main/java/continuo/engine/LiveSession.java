@@ -54,8 +54,6 @@ public final class LiveSession implements AutoCloseable {
   static final int WARM_UP_MAX_STEPS = 10_000;
 
   /** How long the recorder agent sleeps when the record ring is empty. */
-  /** How long stopping waits for the backend to close before it ends without it. */
-  private static final long CLOSE_TIMEOUT_MS = 3_000;
   private static final long RECORDER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /**
@@ -360,8 +358,8 @@ public final class LiveSession implements AutoCloseable {
     // The recording is written once the engine has released its notes and before the backend
     // closes: closing a hung JACK server can block for a long time, the file must not wait for it.
     writeRecording();
-    if (connection != null && !SessionSupervisor.closeWithin(connection, CLOSE_TIMEOUT_MS)) {
-      log.accept("event=backend_close_timed_out after_ms=" + CLOSE_TIMEOUT_MS);
+    if (connection != null) {
+      SessionSupervisor.closeQuietly(connection);
     }
     if (switcher != null) {
       switcher.close();

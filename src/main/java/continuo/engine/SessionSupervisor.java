@@ -6,10 +6,6 @@ import continuo.midi.MidiConnection;
 import continuo.midi.MidiEventRing;
 import continuo.midi.MidiProvider;
 import continuo.midi.MidiSettings;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.agrona.concurrent.Agent;
@@ -112,26 +108,6 @@ final class SessionSupervisor implements Agent {
       c.close();
     } catch (RuntimeException e) {
       // The device is gone already; nothing left to release.
-    }
-  }
-
-  /**
-   * Closes {@code c}, waiting at most {@code timeoutMillis} for it: a hung backend (a JACK server
-   * stopped by SIGSTOP blocks {@code jack_deactivate} until it runs again) must not keep a stopping
-   * session from ending. The close goes on in the background (a daemon thread of the common pool).
-   * Returns false when it did not finish in time.
-   */
-  static boolean closeWithin(MidiConnection c, long timeoutMillis) {
-    try {
-      CompletableFuture.runAsync(() -> closeQuietly(c)).get(timeoutMillis, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }
