@@ -56,8 +56,9 @@ public final class JackServer implements AutoCloseable {
     wait.environment().putAll(environment());
     Process w = wait.redirectErrorStream(true).start();
     if (!w.waitFor(15, TimeUnit.SECONDS) || w.exitValue() != 0 || !process.isAlive()) {
+      String said = Files.readString(log); // close() deletes the log
       close();
-      throw new IOException("jackd did not start: " + Files.readString(log));
+      throw new IOException("jackd did not start within 10 s: " + said);
     }
   }
 
