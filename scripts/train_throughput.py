@@ -10,6 +10,7 @@ the thread counts given (default: every core). PyTorch's OpenBLAS is pinned to i
 with the load average at its start, the medians, and the ratio of each at its best.
 
     /usr/bin/python3 scripts/train_throughput.py --corpus DIR [--rounds 5] [--files 300] [--threads 1,2]
+        [--torch-threads 1,2] [--torch-processes 2]
 
 DIR is a folder of MIDI files (e.g. the Nottingham tunes); its first --files files, by name, are
 encoded once into token shards under target/train-throughput.
@@ -55,8 +56,15 @@ def run_continuo(args, shards, out, threads):
     return float(rate.group(1).replace(",", "")), "ND4J " + (blas.group(1) if blas else "unknown")
 
 
-def run_torch(args, shards, out, threads):
-    cmd = ["/usr/bin/python3", os.path.join(HERE, "train_torch.py"), "--shards", shards, "--out", out,
+def run_torch(args, shards, out, threads, processes=1):
+    launch = ["/usr/bin/python3"]
+    if processes > 1:
+        # DistributedDataParallel on this machine (gloo): each process takes its share of the
+        # batch's streams on `threads` threads; events/s counts the whole batch.
+        # (--redirects/--tee other than 0: torch 1.13's launcher fails on Python 3.11 without them.)
+        launch += ["-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
+                   "--redirects", "2", "--tee", "2"]
+    cmd = launch + [os.path.join(HERE, "train_torch.py"), "--shards", shards, "--out", out,
            "--epochs", "1", "--embedding", str(args.embedding), "--hidden", str(args.hidden),
            "--layers", str(args.layers), "--batch", str(args.batch), "--seq-len", str(args.seq_len),
            "--threads", str(threads), "--no-save"]
@@ -65,7 +73,8 @@ def run_torch(args, shards, out, threads):
     if p.returncode != 0:
         sys.exit(f"train_torch.py failed:\n{p.stderr}")
     result = json.loads(p.stdout.strip().splitlines()[-1])
-    return float(result["events_per_second"]), (f"{system_blas()} ({threads} threads, "
+    where = f"{processes} processes x {threads} thread" if processes > 1 else f"{threads} threads"
+    return float(result["events_per_second"]), (f"{system_blas()} ({where}, "
                                                 f"{os.environ.get('OPENBLAS_CORETYPE', 'own')} kernels)")
 
 
@@ -83,6 +92,8 @@ def main():
                     help="continuo's thread counts to try, e.g. 1,2 (default: every core)")
     ap.add_argument("--torch-threads", default=None,
                     help="PyTorch's thread counts to try, e.g. 1,2 (default: --threads)")
+    ap.add_argument("--torch-processes", default="",
+                    help="PyTorch DDP process counts to try as well, one thread each, e.g. 2")
     ap.add_argument("--kernels", default=None,
                     help="OPENBLAS_CORETYPE for both (default: the one continuo's launcher picks)")
     args = ap.parse_args()
@@ -107,7 +118,9 @@ def main():
     print(f"# {p.stdout.strip()}")
     print(f"# model E={args.embedding} H={args.hidden} L={args.layers}, batch {args.batch}, window "
           f"{args.seq_len}, one epoch per run, {os.cpu_count()} cores")
-    names = [f"continuo-{t}t" for t in threads] + [f"pytorch-{t}t" for t in torch_threads]
+    torch_processes = [int(p) for p in args.torch_processes.split(",") if p]
+    names = ([f"continuo-{t}t" for t in threads] + [f"pytorch-{t}t" for t in torch_threads]
+             + [f"pytorch-{p}p" for p in torch_processes])
     rates = {name: [] for name in names}
     blas = {}
     out = os.path.join(work, "m.cmodel")
@@ -118,6 +131,8 @@ def main():
             count = int(name[name.index("-") + 1:-1])
             if name.startswith("continuo"):
                 rate, blas[name] = run_continuo(args, shards, out, count)
+            elif name.endswith("p"):
+                rate, blas[name] = run_torch(args, shards, out, 1, processes=count)
             else:
                 rate, blas[name] = run_torch(args, shards, out, count)
             rates[name].append(rate)

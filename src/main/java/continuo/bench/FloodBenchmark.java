@@ -1,6 +1,7 @@
 package continuo.bench;
 
 import com.sun.management.ThreadMXBean;
+import continuo.engine.LiveEngine;
 import continuo.midi.MidiMessage;
 import continuo.model.LstmWeights;
 import java.lang.management.ManagementFactory;
@@ -15,6 +16,9 @@ import java.lang.management.ManagementFactory;
 public final class FloodBenchmark {
   private FloodBenchmark() {}
 
+  /** Recording entries that are continuo's notes or the session's tempo, not the player's. */
+  private static final int NOT_THE_PLAYERS = LiveEngine.RECORD_CONTINUO | LiveEngine.RECORD_TEMPO;
+
   public record Result(long offered, long refused, long noteOffsOffered, long noteOffsHeard,
       int maxBacklog, int finalBacklog, double allocBytesPerMessage, double seconds) {}
 
@@ -24,7 +28,7 @@ public final class FloodBenchmark {
       long engineThread = h.engineThreadId();
       long[] heardOffs = new long[1];
       continuo.midi.MidiHandler recorded = (t, msg) -> {
-        if (MidiMessage.isNoteOff(msg) && (msg & continuo.engine.LiveEngine.RECORD_CONTINUO) == 0) {
+        if ((msg & NOT_THE_PLAYERS) == 0 && MidiMessage.isNoteOff(msg)) {
           heardOffs[0]++;
         }
       };
