@@ -148,8 +148,37 @@ final class Kernels {
 
   /** Elements from..to of {@code a} set to zero. */
   static void zero(Floats a, int from, int to) {
-    for (int i = from; i < to; i++) {
+    FloatVector z = FloatVector.zero(S);
+    int i = from;
+    for (; i + LANES <= to; i += LANES) {
+      a.store(z, i);
+    }
+    for (; i < to; i++) {
       a.put(i, 0f);
+    }
+  }
+
+  /**
+   * The embedding's gradient for tokens from..to: adds each of the {@code rows} rows of {@code dx}
+   * ({@code cols} wide) whose token is in that range to the token's row of {@code out}, in row
+   * order (so that threads over disjoint token ranges never write the same row).
+   */
+  static void addToTokenRows(Floats dx, Floats out, int[] tokens, int rows, int cols, int from,
+      int to) {
+    for (int r = 0; r < rows; r++) {
+      int tok = tokens[r];
+      if (tok < from || tok >= to) {
+        continue;
+      }
+      int dst = tok * cols;
+      int src = r * cols;
+      int j = 0;
+      for (; j + LANES <= cols; j += LANES) {
+        out.store(out.vec(dst + j).add(dx.vec(src + j)), dst + j);
+      }
+      for (; j < cols; j++) {
+        out.put(dst + j, out.get(dst + j) + dx.get(src + j));
+      }
     }
   }
 

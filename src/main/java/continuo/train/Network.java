@@ -260,10 +260,16 @@ final class Network implements AutoCloseable {
     });
   }
 
+  /** The kernel threads, for the optimiser's step. */
+  Parallel parallel() {
+    return parallel;
+  }
+
   /** Zeroes the gradients; call before the {@link #backward} of each batch. */
   void zeroGradients() {
     for (INDArray g : grads) {
-      g.assign(0);
+      Floats f = new Floats(g);
+      parallel.forRows((int) g.length(), (from, to) -> Kernels.zero(f, from, to));
     }
   }
 
@@ -290,13 +296,7 @@ final class Network implements AutoCloseable {
     }
     Floats dx = new Floats(w.dx0);
     Floats ge = new Floats(gEmbedding);
-    for (int r = 0; r < n; r++) {
-      int dst = w.tokens[r] * e;
-      int src = r * e;
-      for (int j = 0; j < e; j++) {
-        ge.put(dst + j, ge.get(dst + j) + dx.get(src + j));
-      }
-    }
+    parallel.forRows(v, (from, to) -> Kernels.addToTokenRows(dx, ge, w.tokens, n, e, from, to));
   }
 
   /**

@@ -54,7 +54,7 @@ public final class Trainer {
     if (options.resume() != null) {
       Checkpoint.Loaded loaded = Checkpoint.read(options.resume());
       net = new Network(loaded.weights(), options.threads());
-      adam = new Adam(net.parameters(), net.gradients());
+      adam = new Adam(net.parameters(), net.gradients(), net.parallel());
       adam.restore(loaded.state().adamSteps(), loaded.first(), loaded.second());
       state = loaded.state();
       log.printf(Locale.ROOT, "resuming %s at epoch %d, window %d%n", options.resume(),
@@ -63,7 +63,7 @@ public final class Trainer {
       ModelConfig arch = ModelConfig.performance(options.name(), options.description(),
           options.embedding(), options.hidden(), options.layers(), Map.of());
       net = new Network(Initialisation.pytorchDefault(arch, options.seed()), options.threads());
-      adam = new Adam(net.parameters(), net.gradients());
+      adam = new Adam(net.parameters(), net.gradients(), net.parallel());
       state = Checkpoint.State.start(options.lr());
     }
     ModelConfig arch = net.config();
