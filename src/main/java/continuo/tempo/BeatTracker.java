@@ -14,10 +14,11 @@ package continuo.tempo;
  * {@link #PHASE_GAIN} and the period by {@link #PERIOD_GAIN} of its error, scaled down the further
  * it is from the beat. Onsets between beats (eighths, syncopation) pull nothing.
  *
- * <p>The oscillator keeps the metrical level it seeded at. The histogram moves it when the best
- * period within 0.8-1.25 times its own disagrees by more than {@link #STEP_FRACTION} for
- * {@link #STEP_ONSETS} onsets in a row (a change of tempo), and every {@link #LEVEL_CHECK_BEATS}
- * beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times higher in two checks running;
+ * <p>The oscillator keeps the metrical level it seeded at. It moves when the intervals among the
+ * onsets of the last {@link #STEP_BEATS} beats alone agree on a period within 0.75-1.33 times its
+ * own that differs by more than {@link #STEP_FRACTION}, for {@link #STEP_ONSETS} onsets in a row
+ * (a change of tempo: it starts again there, phased on those onsets), and every
+ * {@link #LEVEL_CHECK_BEATS} beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times higher in two checks running;
  * an oscillator that has not settled after {@link #RESEED_BEATS} beats starts again, at the octave
  * it followed before if it had settled. Confidence is the share of recent beats that had an onset
  * on them; the tracker has settled once it has run {@link #SETTLE_BEATS} beats with a confidence
@@ -36,6 +37,12 @@ public final class BeatTracker implements TempoEstimate {
   public static final double PERIOD_GAIN = 0.15;
   public static final double STEP_FRACTION = 0.06;
   public static final int STEP_ONSETS = 3;
+  /** A change of tempo is sought among the onsets of this many recent beats, */
+  public static final double STEP_BEATS = 3.5;
+  /** when there are at least this many of them, */
+  public static final int STEP_MIN_ONSETS = 6;
+  /** and is taken when their best period scores this many times the oscillator's. */
+  public static final double STEP_MARGIN = 2.0;
   public static final int SETTLE_BEATS = 2;
   /** Beats between checks that the oscillator runs at the best period or an octave of it. */
   public static final int LEVEL_CHECK_BEATS = 8;
@@ -55,6 +62,7 @@ public final class BeatTracker implements TempoEstimate {
   private static final int PAUSE_BEATS = 2;
 
   private final IoiHistogram histogram;
+  private final IoiHistogram recent;
   private final long[] times = new long[WINDOW];
   private final double[] weights = new double[WINDOW];
   private int onsets; // total onsets since reset (ring index = onsets % WINDOW)
@@ -78,6 +86,7 @@ public final class BeatTracker implements TempoEstimate {
   private int nextLevelCheck;
   private double levelCandidate;
   private double stepTarget;
+  private long stepSince;
   private long seeds;
 
   /** A tracker with the default parameters (a lean towards 110 bpm of one octave). */
@@ -92,6 +101,7 @@ public final class BeatTracker implements TempoEstimate {
    */
   public BeatTracker(double decay, double preferredPeriodNanos, double priorOctaves) {
     histogram = new IoiHistogram(decay, preferredPeriodNanos, priorOctaves);
+    recent = new IoiHistogram(decay, preferredPeriodNanos, priorOctaves);
   }
 
   /** A note-on from the player at {@code nanos} (nondecreasing), with pitch and velocity. */
@@ -224,16 +234,48 @@ public final class BeatTracker implements TempoEstimate {
     }
   }
 
+  /**
+   * A change of tempo: the intervals among the onsets of the last {@link #STEP_BEATS} beats (at
+   * least {@link #STEP_MIN_ONSETS} of them) agree on a period within 0.75-1.33 times the
+   * oscillator's that differs from it by more than {@link #STEP_FRACTION} and scores
+   * {@link #STEP_MARGIN} times its own period, for {@link #STEP_ONSETS} onsets in a row spanning
+   * half a beat. Only recent onsets are asked: the decayed histogram still holds the intervals
+   * across the change, which fit neither tempo (a dotted rhythm kept its old peak for bars).
+   */
   private void checkTempoStep(long t) {
-    histogram.prepare();
-    double p = histogram.best(period * 0.8, period * 1.25);
-    if (p > 0 && Math.abs(p / period - 1) > STEP_FRACTION) {
+    int m = 1;
+    int held = Math.min(onsets, WINDOW);
+    while (m < held && t - times[(onsets - 1 - m) % WINDOW] <= STEP_BEATS * period) {
+      m++;
+    }
+    if (m < STEP_MIN_ONSETS) {
+      mismatches = 0;
+      return;
+    }
+    recent.clear();
+    for (int i = 1; i <= m; i++) {
+      int a = (onsets - i) % WINDOW;
+      for (int j = i + 1; j <= m; j++) {
+        int b = (onsets - j) % WINDOW;
+        recent.add(times[a] - times[b], weights[a] * weights[b]);
+      }
+    }
+    recent.prepare();
+    double lo = period * 0.75;
+    double hi = period * 1.34;
+    double p = recent.best(lo, hi);
+    boolean peak = p > lo * 1.02 && p < hi / 1.02; // not cut off by the range
+    if (peak && Math.abs(p / period - 1) > STEP_FRACTION
+        && recent.scoreAt(p) > STEP_MARGIN * recent.scoreAt(period)) {
       if (mismatches > 0 && Math.abs(p / stepTarget - 1) > STEP_FRACTION) {
         mismatches = 0;
       }
+      if (mismatches == 0) {
+        stepSince = t;
+      }
       stepTarget = p;
-      if (++mismatches >= STEP_ONSETS) {
-        seed(p, t);
+      if (++mismatches >= STEP_ONSETS && t - stepSince >= 0.5 * period) {
+        seed(p, t, m);
       }
     } else {
       mismatches = 0;
@@ -242,8 +284,12 @@ public final class BeatTracker implements TempoEstimate {
 
   /** Starts the oscillator at period {@code p}, its beat on the recent onset that fits best. */
   private void seed(double p, long now) {
+    seed(p, now, Math.min(onsets, WINDOW));
+  }
+
+  /** As {@link #seed(double, long)}, from the last {@code n} onsets only. */
+  private void seed(double p, long now, int n) {
     seeds++;
-    int n = Math.min(onsets, WINDOW);
     long best = now;
     double bestScore = -1;
     for (int i = 0; i < n; i++) {
