@@ -394,7 +394,8 @@ public final class LiveEngine implements Agent {
     clockOut.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
-    timekeeper.useModel(ReferenceTempo.of(s.config()), clock.nanoTime());
+    timekeeper.useModel(ReferenceTempo.of(s.config()), ReferenceTempo.onsetsPerBeat(s.config()),
+        clock.nanoTime());
     preset = p;
   }
 }

@@ -17,4 +17,13 @@ public final class ReferenceTempo {
   public static double of(ModelConfig config) {
     return config.hasReferenceBpm() ? config.referenceBpm() : 0;
   }
+
+  /**
+   * How dense the model's music is at its reference tempo ({@code encoding.onsets_per_beat}), or 0
+   * for a model without it: the live engine then folds the beat tracker's tempo to the octave
+   * nearest the reference rather than choosing the metrical level from the player's onset rate.
+   */
+  public static double onsetsPerBeat(ModelConfig config) {
+    return config.hasOnsetsPerBeat() ? config.onsetsPerBeat() : 0;
+  }
 }

@@ -2,6 +2,7 @@ package continuo.engine;
 
 import continuo.preset.Preset;
 import continuo.tempo.BeatTracker;
+import continuo.tempo.MetricalLevel;
 import continuo.tempo.MidiClockFollower;
 import continuo.tempo.TapTempo;
 import continuo.tempo.TempoSelector;
@@ -36,8 +37,10 @@ import continuo.tempo.TimeWarp;
  * <h2>The time warp</h2>
  *
  * The model speaks at its reference tempo R (0: a model without one, no warp). At a current tempo
- * B (the beat tracker's folded to the octave nearest R, so a tracker counting in half time still
- * maps to the model's metrical level; a clock, taps or a number are taken as they are), player
+ * B (the beat tracker's at the metrical level {@link MetricalLevel} chooses from the player's onset
+ * rate and the model's onsets per beat, or folded to the octave nearest R for a model that does
+ * not give them, so a tracker counting in half time still maps to the model's metrical level; a
+ * clock, taps or a number are taken as they are), player
  * time runs {@code B / R} times as fast in model time: {@link #toModel}
  * and {@link #toPlayer} map times (not gaps) through a piecewise-linear timeline anchored anew
  * whenever the tempo changes, so the mapping is continuous and monotonic and a tempo change never
@@ -54,6 +57,7 @@ final class Timekeeper {
   private boolean transportRunning = true;
 
   private TimeWarp warp;
+  private final MetricalLevel level = new MetricalLevel();
   private double warpBpm;
 
   private volatile double statusBpm;
@@ -84,12 +88,17 @@ final class Timekeeper {
   }
 
   /**
-   * Takes the model's reference tempo ({@code referenceBpm}, or 0 for none: no warp). The timeline
-   * is anchored at {@code now}, so times told before keep their model times.
+   * Takes the model's reference tempo ({@code referenceBpm}, or 0 for none: no warp) and its onsets
+   * per beat there ({@code onsetsPerBeat}, or 0 for none: the tracker's tempo is folded to the
+   * octave nearest the reference). The timeline is anchored at {@code now}, so times told before
+   * keep their model times; the player's onsets heard so far still count.
    */
-  void useModel(double referenceBpm, long now) {
+  void useModel(double referenceBpm, double onsetsPerBeat, long now) {
     long model = toModel(now);
     warp = referenceBpm > 0 ? new TimeWarp(referenceBpm) : null;
+    if (warp != null) {
+      level.use(referenceBpm, onsetsPerBeat);
+    }
     if (warp != null) {
       warp.startAt(now, model);
     }
@@ -132,6 +141,7 @@ final class Timekeeper {
   /** A note-on the player played: an onset for the beat tracker. */
   void playerNoteOn(long t, int pitch, int velocity) {
     tracker.noteOn(t, pitch, velocity);
+    level.noteOn(t);
   }
 
   /** A controller the player moved; true when it was the tap controller (its presses tap). */
@@ -168,7 +178,8 @@ final class Timekeeper {
     if (warp == null || selector == null) {
       return;
     }
-    double b = warp.tempoOf(selector.source(), selector.bpm());
+    double b = selector.source() == TempoSource.TRACKER ? level.levelOf(selector.bpm())
+        : selector.bpm();
     if (b == warpBpm) {
       return;
     }

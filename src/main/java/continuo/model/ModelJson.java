@@ -35,13 +35,15 @@ final class ModelJson {
       Encoding encoding, Architecture architecture, Map<String, Object> training) {}
 
   @JsonPropertyOrder({"type", "time_shift_ms", "time_shift_steps", "velocity_bins",
-      "reference_bpm"})
+      "reference_bpm", "onsets_per_beat"})
   record Encoding(String type,
       @JsonProperty("time_shift_ms") int timeShiftMs,
       @JsonProperty("time_shift_steps") int timeShiftSteps,
       @JsonProperty("velocity_bins") int velocityBins,
       @JsonProperty("reference_bpm") @JsonInclude(JsonInclude.Include.NON_NULL)
-      Double referenceBpm) {}
+      Double referenceBpm,
+      @JsonProperty("onsets_per_beat") @JsonInclude(JsonInclude.Include.NON_NULL)
+      Double onsetsPerBeat) {}
 
   @JsonPropertyOrder({"type", "vocab_size", "embedding_size", "hidden_size", "layers"})
   record Architecture(String type,
@@ -61,7 +63,8 @@ final class ModelJson {
   static byte[] write(ModelConfig c) throws JsonProcessingException {
     Document d = new Document(ModelFile.FORMAT, ModelFile.VERSION, c.name(), c.description(),
         new Encoding("performance", c.timeShiftMs(), c.timeShiftSteps(), c.velocityBins(),
-            c.hasReferenceBpm() ? c.referenceBpm() : null),
+            c.hasReferenceBpm() ? c.referenceBpm() : null,
+            c.hasOnsetsPerBeat() ? c.onsetsPerBeat() : null),
         new Architecture("lstm", c.vocabSize(), c.embeddingSize(), c.hiddenSize(), c.layers()),
         new TreeMap<>(c.training()));
     return (JSON.writeValueAsString(d) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -122,6 +125,17 @@ final class ModelJson {
       }
       referenceBpm = bpm.doubleValue();
     }
+    double onsetsPerBeat = Double.NaN;
+    JsonNode density = enc.get("onsets_per_beat");
+    if (density != null && !density.isNull()) {
+      if (!density.isNumber() || !ModelConfig.isOnsetsPerBeat(density.doubleValue())) {
+        throw ModelFile.bad(file, "has encoding.onsets_per_beat "
+            + ModelFile.printable(density.toString()) + " in " + ModelFile.CONFIG_ENTRY
+            + ", expected " + ModelConfig.MIN_ONSETS_PER_BEAT + " to "
+            + ModelConfig.MAX_ONSETS_PER_BEAT + " onsets per beat");
+      }
+      onsetsPerBeat = density.doubleValue();
+    }
     JsonNode arch = f.object(root, "architecture");
     String archType = f.text(arch, "architecture.type");
     if (!"lstm".equals(archType)) {
@@ -157,7 +171,7 @@ final class ModelJson {
       training = nullFree(m);
     }
     return new ModelConfig(name, description, shiftMs, shiftSteps, bins, v, e, h, l, training,
-        referenceBpm);
+        referenceBpm, onsetsPerBeat);
   }
 
   /** Typed access to fields with one-sentence errors; fields not asked for are ignored. */

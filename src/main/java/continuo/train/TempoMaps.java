@@ -79,25 +79,12 @@ public final class TempoMaps {
    * none), or null if the bytes are not one.
    */
   static Double mainBpm(byte[] smf) {
-    TreeMap<Long, Integer> changes = new TreeMap<>();
-    long end = 0;
-    try {
-      if (smf.length < 14 || smf[0] != 'M' || smf[1] != 'T' || smf[2] != 'h' || smf[3] != 'd') {
-        return null;
-      }
-      int at = 8 + be32(smf, 4);
-      while (at + 8 <= smf.length) {
-        int length = be32(smf, at + 4);
-        boolean track = smf[at] == 'M' && smf[at + 1] == 'T' && smf[at + 2] == 'r' && smf[at + 3] == 'k';
-        int stop = (int) Math.min(smf.length, (long) at + 8 + Math.max(0, length));
-        if (track) {
-          end = Math.max(end, scanTrack(smf, at + 8, stop, changes));
-        }
-        at = stop;
-      }
-    } catch (RuntimeException malformed) {
-      // What was read before the damage still counts.
+    Scan scan = scan(smf);
+    if (scan == null) {
+      return null;
     }
+    TreeMap<Long, Integer> changes = scan.tempos();
+    long end = scan.end();
     if (changes.isEmpty()) {
       return DEFAULT_BPM;
     }
@@ -117,7 +104,42 @@ public final class TempoMaps {
     return best > 0 ? 60_000_000.0 / best : null;
   }
 
-  private static long scanTrack(byte[] b, int at, int stop, TreeMap<Long, Integer> changes) {
+  /**
+   * What a Standard MIDI File says about time: its ticks per quarter note (0 for SMPTE time), its
+   * tempo changes (tick to microseconds per quarter), its last tick, and the ticks of its note-ons
+   * (velocity above 0, every track and channel, sorted).
+   */
+  record Scan(int ticksPerQuarter, TreeMap<Long, Integer> tempos, long end, long[] noteOns) {}
+
+  /** Scans a Standard MIDI File, or returns null if the bytes are not one. */
+  static Scan scan(byte[] smf) {
+    TreeMap<Long, Integer> changes = new TreeMap<>();
+    List<Long> noteOns = new ArrayList<>();
+    long end = 0;
+    if (smf.length < 14 || smf[0] != 'M' || smf[1] != 'T' || smf[2] != 'h' || smf[3] != 'd') {
+      return null;
+    }
+    int division = (smf[12] & 0xff) << 8 | (smf[13] & 0xff);
+    try {
+      int at = 8 + be32(smf, 4);
+      while (at + 8 <= smf.length) {
+        int length = be32(smf, at + 4);
+        boolean track = smf[at] == 'M' && smf[at + 1] == 'T' && smf[at + 2] == 'r' && smf[at + 3] == 'k';
+        int stop = (int) Math.min(smf.length, (long) at + 8 + Math.max(0, length));
+        if (track) {
+          end = Math.max(end, scanTrack(smf, at + 8, stop, changes, noteOns));
+        }
+        at = stop;
+      }
+    } catch (RuntimeException malformed) {
+      // What was read before the damage still counts.
+    }
+    long[] ons = noteOns.stream().mapToLong(Long::longValue).sorted().toArray();
+    return new Scan((division & 0x8000) != 0 ? 0 : division, changes, end, ons);
+  }
+
+  private static long scanTrack(byte[] b, int at, int stop, TreeMap<Long, Integer> changes,
+      List<Long> noteOns) {
     long tick = 0;
     int status = 0;
     while (at < stop) {
@@ -142,6 +164,9 @@ public final class TempoMaps {
           at++;
         }
         int kind = status & 0xf0;
+        if (kind == 0x90 && at + 1 < stop && (b[at + 1] & 0x7f) > 0) {
+          noteOns.add(tick);
+        }
         at += kind == 0xc0 || kind == 0xd0 ? 1 : 2;
       }
     }

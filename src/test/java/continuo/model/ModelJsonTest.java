@@ -129,6 +129,32 @@ class ModelJsonTest {
   }
 
   @Test
+  void theOnsetsPerBeatAreReadWrittenAfterTheReferenceTempoAndAbsentInOlderFiles()
+      throws Exception {
+    assertTrue(!read(CURRENT).hasOnsetsPerBeat(), "an older file does not say");
+    ModelConfig c = read(CURRENT.replace("\"velocity_bins\":32}",
+        "\"velocity_bins\":32,\"reference_bpm\":120.0,\"onsets_per_beat\":1.53}"));
+    assertEquals(1.53, c.onsetsPerBeat());
+    assertEquals(read(CURRENT).withReferenceBpm(120).withOnsetsPerBeat(1.53), c);
+    String written = new String(ModelJson.write(c), StandardCharsets.UTF_8);
+    assertTrue(written.contains("\"reference_bpm\" : 120.0,\n    \"onsets_per_beat\" : 1.53\n  },"),
+        written);
+    assertEquals(c, ModelJson.read(FILE, ModelJson.write(c)));
+    assertTrue(!new String(ModelJson.write(read(CURRENT)), StandardCharsets.UTF_8)
+        .contains("onsets_per_beat"), "written only when known");
+  }
+
+  @Test
+  void onsetsPerBeatThatAreNoDensityAreRefusedInOneLine() {
+    for (String bad : new String[] {"0", "0.01", "65", "-2", "\"2\"", "[2]", "1e999"}) {
+      String msg = problem(CURRENT.replace("\"velocity_bins\":32}",
+          "\"velocity_bins\":32,\"onsets_per_beat\":" + bad + "}"));
+      assertTrue(msg.contains("has encoding.onsets_per_beat ") && msg.endsWith(
+          " in model.json, expected 0.05 to 64.0 onsets per beat.") && !msg.contains("\n"), msg);
+    }
+  }
+
+  @Test
   void aFieldOfTheWrongTypeIsNamedAsTheFieldExpected() {
     assertProblem(CURRENT.replace("\"version\":1", "\"version\":\"1\""),
         "has no integer field 'version' in model.json.");
