@@ -37,8 +37,10 @@ def _npy(array):
     return buf.getvalue()
 
 
-def export(model, path, name="model", description="", training=None, reference_bpm=None):
-    """Writes model as a .cmodel; reference_bpm (20..400), when given, is the tempo it speaks at."""
+def export(model, path, name="model", description="", training=None, reference_bpm=None,
+           onsets_per_beat=None):
+    """Writes model as a .cmodel; reference_bpm (20..400), when given, is the tempo it speaks at,
+    onsets_per_beat (0.05..64) how dense its music is there (distinct onsets per beat)."""
     lstm = model.lstm
     embedding = getattr(model, "embedding", None)
     E = 0 if embedding is None else embedding.weight.shape[1]
@@ -56,6 +58,9 @@ def export(model, path, name="model", description="", training=None, reference_b
     if reference_bpm is not None:
         assert 20 <= reference_bpm <= 400, f"reference_bpm must be 20..400, got {reference_bpm}"
         config["encoding"]["reference_bpm"] = float(reference_bpm)
+    if onsets_per_beat is not None:
+        assert 0.05 <= onsets_per_beat <= 64, f"onsets_per_beat must be 0.05..64, got {onsets_per_beat}"
+        config["encoding"]["onsets_per_beat"] = float(onsets_per_beat)
     tensors = []
     if embedding is not None:
         tensors.append(("embedding.weight", embedding.weight))

@@ -428,10 +428,14 @@ def save(model, args, manifest, world, device, history, best, events_per_second,
     # The corpus's median tempo (encode --shards wrote it) is the tempo the model speaks at.
     bpm = manifest.get("reference_bpm")
     reference_bpm = bpm if isinstance(bpm, (int, float)) and 20 <= bpm <= 400 else None
+    # And how dense its music is there: the corpus's median distinct onsets per beat.
+    density = manifest.get("onsets_per_beat")
+    onsets_per_beat = (density if isinstance(density, (int, float)) and 0.05 <= density <= 64
+                       else None)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     tmp = os.path.join(os.path.dirname(os.path.abspath(out)), "." + os.path.basename(out) + ".tmp")
     export(model, tmp, name=name, description=args.description, training=training,
-           reference_bpm=reference_bpm)
+           reference_bpm=reference_bpm, onsets_per_beat=onsets_per_beat)
     os.replace(tmp, out)
 
 

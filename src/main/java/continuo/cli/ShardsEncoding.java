@@ -38,10 +38,12 @@ final class ShardsEncoding {
       throw new UserError("--corpus: " + e.getMessage(), e);
     }
     stdout.printf(Locale.ROOT, "wrote %s: %d training pieces (%,d events), %d validation pieces"
-            + " (%,d events) in %d shard files%s%n", out.resolve(Shards.MANIFEST),
+            + " (%,d events) in %d shard files%s%s%n", out.resolve(Shards.MANIFEST),
         s.trainPieces(), s.trainEvents(), s.validPieces(), s.validEvents(), s.shardFiles(),
         s.referenceBpm() == null ? "" : String.format(Locale.ROOT, ", median tempo %.1f bpm",
-            s.referenceBpm()));
+            s.referenceBpm()),
+        s.onsetsPerBeat() == null ? "" : String.format(Locale.ROOT, ", %.2f onsets per beat",
+            s.onsetsPerBeat()));
     stdout.flush();
     return 0;
   }

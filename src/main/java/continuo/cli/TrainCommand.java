@@ -4,6 +4,7 @@ import continuo.model.ModelConfig;
 import continuo.train.Corpus;
 import continuo.train.LearningRate;
 import continuo.train.Shards;
+import continuo.train.OnsetDensity;
 import continuo.train.TempoMaps;
 import continuo.train.TrainOptions;
 import continuo.train.Trainer;
@@ -141,6 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
     Corpus valid;
     List<String> names = new ArrayList<>();
     Double medianBpm;
+    Double density;
     if (shards != null) {
       Shards.Loaded loaded;
       try {
@@ -153,6 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
       validFraction = loaded.validFraction();
       names.addAll(loaded.sources());
       medianBpm = loaded.referenceBpm();
+      density = loaded.onsetsPerBeat();
     } else {
       Corpus all = Corpus.load(corpus, log);
       train = all.split(false, validFraction);
@@ -162,6 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       try {
         medianBpm = TempoMaps.medianBpm(corpus);
+        density = OnsetDensity.medianOnsetsPerBeat(corpus);
       } catch (IOException e) {
         throw new UserError("--corpus: " + e.getMessage(), e);
       }
@@ -176,7 +180,8 @@ public final class TrainCommand implements Callable<Integer> {
         description, embedding, hidden, layers, seqLen, batch, epochs, lr, dropout, clip,
         transpose, seed, validFraction,
         new LearningRate(LearningRate.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), warmup),
-        stretch, kernelThreads, resume, referenceBpm);
+        stretch, kernelThreads, resume, referenceBpm,
+        density != null && ModelConfig.isOnsetsPerBeat(density) ? density : Double.NaN);
     Trainer trainer = new Trainer(options, log);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

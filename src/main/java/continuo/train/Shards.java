@@ -21,7 +21,8 @@ import java.util.Locale;
  * scripts/train_torch.py}: per split, {@code SPLIT-NNNN.npy} (tokens, {@code int16}) and {@code
  * SPLIT-NNNN.starts.npy} (each piece's start offset, {@code int64}), described by {@code
  * manifest.json} (encoding, split rule, files in shard order, counts and, when the files' tempo
- * maps give one, the corpus's median tempo as {@code reference_bpm}). The split is {@link
+ * maps give one, the corpus's median tempo as {@code reference_bpm}, and its median distinct
+ * onsets per beat as {@code onsets_per_beat}, see {@link OnsetDensity}). The split is {@link
  * Corpus#split}'s, so a shard directory trains exactly what {@code --corpus} trains. Offline; any
  * thread.
  */
@@ -38,11 +39,11 @@ public final class Shards {
 
   /** What a shard directory holds. */
   public record Loaded(Corpus train, Corpus valid, List<String> sources, double validFraction,
-      Double referenceBpm) {}
+      Double referenceBpm, Double onsetsPerBeat) {}
 
   /** Counts of what {@link #write} wrote. */
   public record Summary(int trainPieces, long trainEvents, int validPieces, long validEvents,
-      int shardFiles, Double referenceBpm) {}
+      int shardFiles, Double referenceBpm, Double onsetsPerBeat) {}
 
   /**
    * Encodes {@code sources} like {@code train --corpus} and writes the shards and manifest into
@@ -60,6 +61,7 @@ public final class Shards {
       throw new IOException("the corpus holds no readable music");
     }
     Double bpm = TempoMaps.medianBpm(sources);
+    Double density = OnsetDensity.medianOnsetsPerBeat(sources);
     Files.createDirectories(dir);
     ObjectNode m = JSON.createObjectNode();
     m.put("format", FORMAT);
@@ -80,6 +82,9 @@ public final class Shards {
     if (bpm != null) {
       m.put("reference_bpm", bpm);
     }
+    if (density != null) {
+      m.put("onsets_per_beat", density);
+    }
     ArrayNode shards = m.putArray("shards");
     ArrayNode files = m.putArray("files");
     ObjectNode counts = m.putObject("counts");
@@ -92,7 +97,7 @@ public final class Shards {
     Files.move(tmp, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return new Summary(train.pieces().size(), train.events(), valid.pieces().size(),
-        valid.events(), shardFiles, bpm);
+        valid.events(), shardFiles, bpm, density);
   }
 
   /** The split rule, as model.json and the manifest state it. */
@@ -196,8 +201,10 @@ public final class Shards {
     List<String> sources = new ArrayList<>();
     m.path("sources").forEach(n -> sources.add(n.asText()));
     JsonNode bpm = m.path("reference_bpm");
+    JsonNode density = m.path("onsets_per_beat");
     return new Loaded(Corpus.of(train), Corpus.of(valid), sources,
-        m.path("split").path("valid_fraction").asDouble(), bpm.isNumber() ? bpm.asDouble() : null);
+        m.path("split").path("valid_fraction").asDouble(), bpm.isNumber() ? bpm.asDouble() : null,
+        density.isNumber() ? density.asDouble() : null);
   }
 
   private static Object readArray(Path dir, String file, long max, boolean longs)

@@ -15,6 +15,8 @@ import java.util.List;
  * @param resume checkpoint to resume from, or null
  * @param referenceBpm the corpus's median tempo, written as the model's {@code reference_bpm}
  *     (NaN: not known, not written)
+ * @param onsetsPerBeat the corpus's median distinct onsets per beat, written as the model's {@code
+ *     onsets_per_beat} (NaN: not known, not written)
  */
 public record TrainOptions(
     List<String> corpusNames,
@@ -37,7 +39,8 @@ public record TrainOptions(
     double stretch,
     int threads,
     Path resume,
-    double referenceBpm) {
+    double referenceBpm,
+    double onsetsPerBeat) {
 
   /** Options for a model whose reference tempo is not known (none is written). */
   public TrainOptions(List<String> corpusNames, Path out, String name, String description,
@@ -46,7 +49,17 @@ public record TrainOptions(
       LearningRate schedule, double stretch, int threads, Path resume) {
     this(corpusNames, out, name, description, embedding, hidden, layers, seqLen, batch, epochs, lr,
         dropout, clip, transpose, seed, validFraction, schedule, stretch, threads, resume,
-        Double.NaN);
+        Double.NaN, Double.NaN);
+  }
+
+  /** Options for a model whose reference tempo may be known but not its onsets per beat. */
+  public TrainOptions(List<String> corpusNames, Path out, String name, String description,
+      int embedding, int hidden, int layers, int seqLen, int batch, int epochs, double lr,
+      double dropout, double clip, int transpose, long seed, double validFraction,
+      LearningRate schedule, double stretch, int threads, Path resume, double referenceBpm) {
+    this(corpusNames, out, name, description, embedding, hidden, layers, seqLen, batch, epochs, lr,
+        dropout, clip, transpose, seed, validFraction, schedule, stretch, threads, resume,
+        referenceBpm, Double.NaN);
   }
 
   /** {@code NAME.ckpt} beside {@code NAME.cmodel}. */

@@ -246,7 +246,7 @@ public final class Trainer {
     t.put("training_seconds", seconds);
     return new ModelConfig(options.name(), options.description(), arch.timeShiftMs(),
         arch.timeShiftSteps(), arch.velocityBins(), arch.vocabSize(), arch.embeddingSize(),
-        arch.hiddenSize(), arch.layers(), t, options.referenceBpm());
+        arch.hiddenSize(), arch.layers(), t, options.referenceBpm(), options.onsetsPerBeat());
   }
 
   /** ND4J's BLAS vendor and its thread count, for the log and benchmarks. */

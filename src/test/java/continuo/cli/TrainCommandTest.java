@@ -43,6 +43,8 @@ class TrainCommandTest {
     LstmWeights weights = ModelFile.read(out);
     // The tunes set no tempo: read at the Standard MIDI File default, their median is 120 bpm.
     assertEquals(120.0, weights.config().referenceBpm(), "the corpus's median tempo");
+    assertEquals(continuo.train.OnsetDensity.medianOnsetsPerBeat(java.util.List.of(corpus)),
+        weights.config().onsetsPerBeat(), "the corpus's median onsets per beat");
     float[][] expected = Trainer.logProbs(weights, tokens);
     String[] lines = score.out().strip().split("\n");
     assertEquals(tokens.length, lines.length);
@@ -76,6 +78,9 @@ class TrainCommandTest {
     assertEquals(0, encode.exit(), encode.err());
     assertTrue(encode.out().startsWith("wrote " + shards.resolve("manifest.json")), encode.out());
     assertTrue(encode.out().contains("median tempo 120.0 bpm"), encode.out());
+    double density = continuo.train.OnsetDensity.medianOnsetsPerBeat(java.util.List.of(tunes));
+    assertTrue(encode.out().contains(String.format(java.util.Locale.ROOT,
+        "%.2f onsets per beat", density)), encode.out());
 
     Path out = dir.resolve("sharded.cmodel");
     ScoreCommandTest.Run train = ScoreCommandTest.run("train", "--shards", shards.toString(),
@@ -90,6 +95,7 @@ class TrainCommandTest {
     assertEquals(0.1, ((Number) t.get("stretch")).doubleValue());
     assertTrue(t.get("split").toString().contains("< 2500"), t.toString());
     assertEquals(120.0, weights.config().referenceBpm(), "the manifest's median tempo");
+    assertEquals(density, weights.config().onsetsPerBeat(), "the manifest's onsets per beat");
   }
 
   @Test

@@ -36,6 +36,9 @@ class ShardsTest {
     assertEquals(summary.trainEvents(), loaded.train().events());
     assertEquals(0.3, loaded.validFraction());
     assertEquals(120.0, loaded.referenceBpm());
+    assertTrue(loaded.onsetsPerBeat() > 0, "the corpus's median onsets per beat");
+    assertEquals(OnsetDensity.medianOnsetsPerBeat(List.of(corpus)), loaded.onsetsPerBeat());
+    assertEquals(loaded.onsetsPerBeat(), summary.onsetsPerBeat());
     JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     assertEquals(20, m.get("files").size());
     assertEquals(loaded.valid().events(), m.get("counts").get("valid").get("events").asLong());

@@ -58,6 +58,8 @@ class TorchTrainerTest {
     assertEquals(2, training.get("world_size"));
     assertEquals(16, weights.config().hiddenSize());
     assertEquals(120.0, weights.config().referenceBpm(), "the manifest's median tempo");
+    assertEquals(data.onsetsPerBeat(), weights.config().onsetsPerBeat(),
+        "the manifest's onsets per beat");
     try (LstmStepper stepper = Models.stepper(weights)) {
       Evaluation.Result scored = Evaluation.evaluate(stepper, data.valid().pieces(),
           new Evaluation.Settings(1, 1.0, 2.0, 1f, 1f));
