@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The element-wise LSTM cell of one layer over one window, forward and backward, SIMD-wide (the
  * Vector API's EXP and TANH), for a range of streams at one step: what runs between the per-step
- * BLAS products. Gate order (i, f, g, o) as PyTorch. Ranges of streams are independent, so
- * several threads may run one step at once on disjoint ranges.
+ * BLAS products. Gate order (i, f, g, o) as PyTorch. Each call covers a range of streams and a
+ * range of hidden units (with their four gates); disjoint ranges are independent, so several
+ * threads may run one step at once, each over its own units.
  */
 final class Cell {
   private final Workspace w;
@@ -48,10 +49,10 @@ final class Cell {
   }
 
   /** Step 0's previous state: the carried state, zeroed for streams that start a piece. */
-  void start(int from, int to) {
+  void start(int from, int to, int u0, int u1) {
     for (int b = from; b < to; b++) {
       float keep = w.keep[b];
-      for (int j = 0; j < h; j++) {
+      for (int j = u0; j < u1; j++) {
         hp.put(b * h + j, keep * h0.get(b * h + j));
         cp.put(b * h + j, keep * c0.get(b * h + j));
       }
@@ -59,11 +60,11 @@ final class Cell {
   }
 
   /**
-   * Step t for streams from..to, after the gates hold x W_ih' + h W_hh' + biases: activates them
-   * in place, writes c, tanh(c) and h, and sets step t+1's previous state (or, after the last
-   * step, the carried state).
+   * Step t for streams from..to and units u0..u1, after their gates hold x W_ih' + h W_hh' +
+   * biases: activates them in place, writes c, tanh(c) and h, and sets step t+1's previous state
+   * (or, after the last step, the carried state).
    */
-  void forward(int t, int from, int to) {
+  void forward(int t, int from, int to, int u0, int u1) {
     FloatVector one = FloatVector.broadcast(S, 1f);
     int steps = w.steps;
     int batch = w.batch;
@@ -74,8 +75,8 @@ final class Cell {
       boolean last = t + 1 == steps;
       float keepNext = last ? 0f : w.keep[row + batch];
       int next = hb + batch * h;
-      int j = 0;
-      for (; j + LANES <= h; j += LANES) {
+      int j = u0;
+      for (; j + LANES <= u1; j += LANES) {
         FloatVector i = sigmoid(g.vec(gb + j), one);
         FloatVector f = sigmoid(g.vec(gb + h + j), one);
         FloatVector gg = g.vec(gb + 2 * h + j).lanewise(VectorOperators.TANH);
@@ -98,7 +99,7 @@ final class Cell {
           cp.store(c.mul(keepNext), next + j);
         }
       }
-      for (; j < h; j++) {
+      for (; j < u1; j++) {
         float i = sigmoid(g.get(gb + j));
         float f = sigmoid(g.get(gb + h + j));
         float gg = (float) Math.tanh(g.get(gb + 2 * h + j));
@@ -124,11 +125,12 @@ final class Cell {
   }
 
   /**
-   * The gate gradients of step t for streams from..to, from the loss gradient at this layer's
-   * (dropped-out) output and the gradient carried back from step t+1; sets the cell gradient
-   * carried to step t-1. The caller then multiplies the gate gradients by W_hh into dhNext.
+   * The gate gradients of step t for streams from..to and units u0..u1, from the loss gradient at
+   * this layer's (dropped-out) output and the gradient carried back from step t+1; sets the cell
+   * gradient carried to step t-1. The caller then multiplies the gate gradients by W_hh into
+   * dhNext.
    */
-  void backward(int t, int from, int to) {
+  void backward(int t, int from, int to, int u0, int u1) {
     FloatVector one = FloatVector.broadcast(S, 1f);
     int steps = w.steps;
     int batch = w.batch;
@@ -140,8 +142,8 @@ final class Cell {
       // dhNext holds the raw product from step t+1, whose state was zeroed where it starts a piece.
       float keepNext = t + 1 < steps ? w.keep[row + batch] : 0f;
       float keep = w.keep[row];
-      int j = 0;
-      for (; j + LANES <= h; j += LANES) {
+      int j = u0;
+      for (; j + LANES <= u1; j += LANES) {
         FloatVector i = g.vec(gb + j);
         FloatVector f = g.vec(gb + h + j);
         FloatVector gg = g.vec(gb + 2 * h + j);
@@ -155,7 +157,7 @@ final class Cell {
         dg.store(dhv.mul(th).mul(o).mul(one.sub(o)), gb + 3 * h + j);
         dcNext.store(dc.mul(f).mul(keep), sb + j);
       }
-      for (; j < h; j++) {
+      for (; j < u1; j++) {
         float i = g.get(gb + j);
         float f = g.get(gb + h + j);
         float gg = g.get(gb + 2 * h + j);

@@ -14,8 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * window of B streams by T steps and its exact gradient (truncated back-propagation through time).
  * Everything runs on {@code threads} threads, each over its own streams or rows: the matrix
  * products ({@link Blas}, single-threaded OpenBLAS calls on blocks of rows), and the element-wise
- * work between them ({@link Cell}, {@link Kernels}) SIMD-wide. Each thread runs the recurrence of
- * its own streams through the whole window without waiting for the others. The thread count
+ * work between them ({@link Cell}, {@link Kernels}) SIMD-wide. Through the recurrence the threads
+ * share out hidden units and meet once per step, or for small layers share out streams and never
+ * wait (see {@link #layerForward}). The thread count
  * changes the result by float rounding only (OpenBLAS may round a block of rows differently).
  * Parameters use PyTorch's layout and gate order (i, f, g, o), so {@link #weights} is a {@code
  * .cmodel} without conversion. The recurrent state is carried from window to window and reset per
@@ -23,12 +24,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * threads.
  */
 final class Network implements AutoCloseable {
+  /**
+   * From this many hidden units on, the threads share out units through the recurrence (a
+   * meeting per step, each product as tall as the batch); below it each thread takes its own
+   * streams and never waits, since a step's work is then too small to pay for the meetings.
+   */
+  static final int SHARE_UNITS_FROM = 128;
+
   private final ModelConfig config;
   private final int v;
   private final int e;
   private final int h;
   private final int layers;
   private final Parallel parallel;
+  private final int shareUnitsFrom;
 
   private final INDArray embedding;
   private final INDArray[] wih;
@@ -56,6 +65,15 @@ final class Network implements AutoCloseable {
   }
 
   Network(LstmWeights w, int threads) {
+    this(w, threads, SHARE_UNITS_FROM);
+  }
+
+  /**
+   * A network on {@code threads} threads that shares out hidden units through the recurrence
+   * when it has at least {@code shareUnitsFrom} of them, else streams (tests force either).
+   */
+  Network(LstmWeights w, int threads, int shareUnitsFrom) {
+    this.shareUnitsFrom = shareUnitsFrom;
     config = w.config();
     v = config.vocabSize();
     e = config.embeddingSize();
@@ -232,8 +250,12 @@ final class Network implements AutoCloseable {
 
   /**
    * Layer k over the window: the input products and biases of every row at once, rows shared out
-   * between the threads; then each thread runs the recurrence of its own streams step by step
-   * (its rows of each step's product with W_hh, then the cell), with no hand-over between steps.
+   * between the threads; then the recurrence step by step. With {@link #SHARE_UNITS_FROM} units or
+   * more each thread takes its own hidden units (their columns of each step's product with W_hh
+   * for every stream, then their cell), the threads meeting once per step since the next step's
+   * product needs every unit's output: each product stays as tall as the batch, where OpenBLAS
+   * is most efficient, and each thread reads only its units' rows of W_hh. Below that each
+   * thread runs its own streams through the window without waiting for the others.
    */
   private void layerForward(int k, Workspace w) {
     int in = k == 0 ? e : h;
@@ -249,15 +271,55 @@ final class Network implements AutoCloseable {
     });
     Cell cell = new Cell(w, k, h);
     int batch = w.batch;
-    parallel.forRows(batch, (from, to) -> {
-      cell.start(from, to);
+    if (h < shareUnitsFrom) {
+      parallel.forRows(batch, (from, to) -> {
+        cell.start(from, to, 0, h);
+        for (int t = 0; t < w.steps; t++) {
+          long row = (long) t * batch + from;
+          Blas.gemm(false, true, to - from, g4, h, 1f, w.hprev[k], row * h, h, whh[k], 0, h, 1f,
+              gates, row * g4, g4);
+          cell.forward(t, from, to, 0, h);
+        }
+      });
+      return;
+    }
+    parallel.together(unitParts(), (part, parts, barrier) -> {
+      int u0 = unitBoundary(part, parts);
+      int u1 = unitBoundary(part + 1, parts);
+      cell.start(0, batch, u0, u1);
+      barrier.await();
       for (int t = 0; t < w.steps; t++) {
-        long row = (long) t * batch + from;
-        Blas.gemm(false, true, to - from, g4, h, 1f, w.hprev[k], row * h, h, whh[k], 0, h, 1f,
-            gates, row * g4, g4);
-        cell.forward(t, from, to);
+        long row = (long) t * batch;
+        if (u1 - u0 == h) {
+          Blas.gemm(false, true, batch, g4, h, 1f, w.hprev[k], row * h, h, whh[k], 0, h, 1f,
+              gates, row * g4, g4);
+        } else {
+          for (int q = 0; q < 4; q++) {
+            Blas.gemm(false, true, batch, u1 - u0, h, 1f, w.hprev[k], row * h, h, whh[k],
+                (long) (q * h + u0) * h, h, 1f, gates, row * g4 + q * h + u0, g4);
+          }
+        }
+        cell.forward(t, 0, batch, u0, u1);
+        barrier.await();
       }
     });
+  }
+
+  /** How many threads share out the hidden units: one per thread, at most one per unit. */
+  private int unitParts() {
+    return Math.min(parallel.threads(), h);
+  }
+
+  /**
+   * Where part {@code part} of {@code parts} of the hidden units starts: on a multiple of the SIMD
+   * width when every part can have one, else anywhere.
+   */
+  private int unitBoundary(int part, int parts) {
+    if (part == parts) {
+      return h;
+    }
+    int lanes = Floats.LANES;
+    return h >= lanes * parts ? (h / lanes) * part / parts * lanes : h * part / parts;
   }
 
   /** The kernel threads, for the optimiser's step. */
@@ -300,9 +362,10 @@ final class Network implements AutoCloseable {
   }
 
   /**
-   * Layer k backward: each thread runs its own streams back through the window (the cell, then
-   * its rows of the product with W_hh for the step before); then the weight gradients, their rows
-   * shared out between the threads.
+   * Layer k backward: back through the window, the threads sharing out units (their cell, then
+   * their columns of the product of the step's gate gradients with W_hh for the step before,
+   * meeting once per step since that product needs every unit's gate gradients) or streams, as
+   * forward; then the weight gradients, their rows shared out between the threads.
    */
   private void layerBackward(int k, Workspace w) {
     Cell cell = new Cell(w, k, h);
@@ -310,15 +373,32 @@ final class Network implements AutoCloseable {
     int g4 = 4 * h;
     Floats dhNext = new Floats(w.dhNext);
     Floats dcNext = new Floats(w.dcNext);
-    parallel.forRows(batch, (from, to) -> {
-      Kernels.zero(dhNext, from * h, to * h);
-      Kernels.zero(dcNext, from * h, to * h);
-      for (int t = w.steps - 1; t >= 0; t--) {
-        cell.backward(t, from, to);
-        Blas.gemm(false, false, to - from, h, g4, 1f, w.dgates, ((long) t * batch + from) * g4,
-            g4, whh[k], 0, h, 0f, w.dhNext, (long) from * h, h);
-      }
-    });
+    if (h < shareUnitsFrom) {
+      parallel.forRows(batch, (from, to) -> {
+        Kernels.zero(dhNext, from * h, to * h);
+        Kernels.zero(dcNext, from * h, to * h);
+        for (int t = w.steps - 1; t >= 0; t--) {
+          cell.backward(t, from, to, 0, h);
+          Blas.gemm(false, false, to - from, h, g4, 1f, w.dgates,
+              ((long) t * batch + from) * g4, g4, whh[k], 0, h, 0f, w.dhNext, (long) from * h, h);
+        }
+      });
+    } else {
+      parallel.together(unitParts(), (part, parts, barrier) -> {
+        int u0 = unitBoundary(part, parts);
+        int u1 = unitBoundary(part + 1, parts);
+        for (int b = 0; b < batch; b++) {
+          Kernels.zero(dhNext, b * h + u0, b * h + u1);
+          Kernels.zero(dcNext, b * h + u0, b * h + u1);
+        }
+        for (int t = w.steps - 1; t >= 0; t--) {
+          cell.backward(t, 0, batch, u0, u1);
+          barrier.await();
+          Blas.gemm(false, false, batch, u1 - u0, g4, 1f, w.dgates, (long) t * batch * g4, g4,
+              whh[k], u0, h, 0f, w.dhNext, u0, h);
+        }
+      });
+    }
     int n = w.steps * batch;
     int in = k == 0 ? e : h;
     Floats dg = new Floats(w.dgates);
