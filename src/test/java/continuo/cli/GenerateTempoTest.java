@@ -66,7 +66,7 @@ class GenerateTempoTest {
 
   /**
    * A copy of the shipped model {@code name} that speaks at 120 bpm, with the sampling of its
-   * preset (the shipped files do not give a reference tempo yet).
+   * preset (the figures of docs/tempo.md were measured on these copies).
    */
   List<String> model(String name) throws Exception {
     Path copy = ReferenceModels.withReferenceBpm(Path.of("models", name + ".cmodel"), 120,
