@@ -40,7 +40,7 @@ public final class BeatTracker implements TempoEstimate {
   /** A change of tempo is sought among the onsets of this many recent beats, */
   public static final double STEP_BEATS = 3.5;
   /** when there are at least this many of them, */
-  public static final int STEP_MIN_ONSETS = 6;
+  public static final int STEP_MIN_ONSETS = 3;
   /** and is taken when their best period scores this many times the oscillator's. */
   public static final double STEP_MARGIN = 2.0;
   public static final int SETTLE_BEATS = 2;
@@ -204,6 +204,7 @@ public final class BeatTracker implements TempoEstimate {
         p *= Math.pow(2, Math.rint(Math.log(period / p) / Math.log(2)));
       }
       seed(p > 0 ? p : period, t);
+      updateSettled();
     }
   }
 
