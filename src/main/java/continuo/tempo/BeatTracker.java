@@ -15,11 +15,11 @@ package continuo.tempo;
  * it is from the beat. Onsets between beats (eighths, syncopation) pull nothing.
  *
  * <p>The oscillator keeps the metrical level it seeded at. It moves when the intervals among the
- * onsets of the last {@link #STEP_BEATS} beats alone agree on a period within 0.75-1.33 times its
- * own that differs by more than {@link #STEP_FRACTION}, for {@link #STEP_ONSETS} onsets in a row
- * (a change of tempo: it starts again there, phased on those onsets), and every
- * {@link #LEVEL_CHECK_BEATS} beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times higher in two checks running;
- * an oscillator that has not settled after {@link #RESEED_BEATS} beats starts again, at the octave
+ * onsets of the last few beats alone agree on another period ({@link TempoStep}: a change of
+ * tempo; it starts again there, phased on those onsets), and every {@link #LEVEL_CHECK_BEATS}
+ * beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times higher in two checks
+ * running, or when a beat divided in three has a two-thirds divided in two that scores
+ * {@link #LEVEL_TIE} of it (a 3-3-2 syncopation had taken the beat); an oscillator that has not settled after {@link #RESEED_BEATS} beats starts again, at the octave
  * it followed before if it had settled. Confidence is the share of recent beats that had an onset
  * on them; the tracker has settled once it has run {@link #SETTLE_BEATS} beats with a confidence
  * of at least {@link #SETTLED_CONFIDENCE}, and stays so down to {@link #UNSETTLED_CONFIDENCE}.
@@ -37,17 +37,16 @@ public final class BeatTracker implements TempoEstimate {
   public static final double PERIOD_GAIN = 0.15;
   public static final double STEP_FRACTION = 0.06;
   public static final int STEP_ONSETS = 3;
-  /** A change of tempo is sought among the onsets of this many recent beats, */
-  public static final double STEP_BEATS = 3.5;
-  /** when there are at least this many of them, */
-  public static final int STEP_MIN_ONSETS = 3;
-  /** and is taken when their best period scores this many times the oscillator's. */
-  public static final double STEP_MARGIN = 2.0;
   public static final int SETTLE_BEATS = 2;
   /** Beats between checks that the oscillator runs at the best period or an octave of it. */
   public static final int LEVEL_CHECK_BEATS = 8;
   /** How much better another period must score for a check to move the oscillator there. */
   public static final double LEVEL_MARGIN = 1.3;
+  /**
+   * A beat divided in three moves to its two-thirds, divided in two, when that scores this share
+   * of it in two checks running.
+   */
+  public static final double LEVEL_TIE = 0.8;
   /** Beats after which an oscillator that has not settled is started again. */
   public static final int RESEED_BEATS = 6;
   public static final double SETTLED_CONFIDENCE = 0.6;
@@ -62,7 +61,7 @@ public final class BeatTracker implements TempoEstimate {
   private static final int PAUSE_BEATS = 2;
 
   private final IoiHistogram histogram;
-  private final IoiHistogram recent;
+  private final TempoStep step;
   private final long[] times = new long[WINDOW];
   private final double[] weights = new double[WINDOW];
   private int onsets; // total onsets since reset (ring index = onsets % WINDOW)
@@ -82,11 +81,8 @@ public final class BeatTracker implements TempoEstimate {
   private boolean nextHit;
   private double confidence;
   private int beatsSinceSeed;
-  private int mismatches;
   private int nextLevelCheck;
   private double levelCandidate;
-  private double stepTarget;
-  private long stepSince;
   private long seeds;
 
   /** A tracker with the default parameters (a lean towards 110 bpm of one octave). */
@@ -101,7 +97,7 @@ public final class BeatTracker implements TempoEstimate {
    */
   public BeatTracker(double decay, double preferredPeriodNanos, double priorOctaves) {
     histogram = new IoiHistogram(decay, preferredPeriodNanos, priorOctaves);
-    recent = new IoiHistogram(decay, preferredPeriodNanos, priorOctaves);
+    step = new TempoStep(decay, preferredPeriodNanos, priorOctaves);
   }
 
   /** A note-on from the player at {@code nanos} (nondecreasing), with pitch and velocity. */
@@ -188,7 +184,10 @@ public final class BeatTracker implements TempoEstimate {
         }
       }
     }
-    checkTempoStep(t);
+    double stepped = step.check(t, times, weights, onsets, period);
+    if (stepped > 0) {
+      seed(stepped, t, step.recentOnsets());
+    }
     if (beatsSinceSeed >= nextLevelCheck) {
       nextLevelCheck += LEVEL_CHECK_BEATS;
       checkLevel(t);
@@ -222,66 +221,35 @@ public final class BeatTracker implements TempoEstimate {
     // Only a neighbour less than an octave away: a bar of three beats is the waltz's own level.
     double r = best / period;
     boolean neighbour = (r > 0.55 && r < 0.9) || (r > 1.1 && r < 1.8);
+    double target = 0;
     if (neighbour && histogram.scoreAt(best) > LEVEL_MARGIN * histogram.scoreAt(period)) {
+      target = best;
+    } else if (!binary(period)) {
+      // A beat divided in three whose two-thirds, divided in two, scores nearly as well: the
+      // onsets' grid is binary and the beat took a 3-3-2 syncopation's accents.
+      double c = histogram.best(period * 2 / 3 * 0.95, period * 2 / 3 * 1.05);
+      if (c > 0 && binary(c) && histogram.scoreAt(c) >= LEVEL_TIE * histogram.scoreAt(period)) {
+        target = c;
+      }
+    }
+    if (target > 0) {
       // Two checks in a row must agree: just after a change of tempo the histogram still holds
       // the old intervals, which look like a neighbour of the new beat.
-      if (levelCandidate > 0 && Math.abs(best / levelCandidate - 1) < STEP_FRACTION) {
-        seed(best, t);
+      if (levelCandidate > 0 && Math.abs(target / levelCandidate - 1) < STEP_FRACTION) {
+        seed(target, t);
       } else {
-        levelCandidate = best;
+        levelCandidate = target;
       }
     } else {
       levelCandidate = 0;
     }
   }
 
-  /**
-   * A change of tempo: the intervals among the onsets of the last {@link #STEP_BEATS} beats (at
-   * least {@link #STEP_MIN_ONSETS} of them) agree on a period within 0.75-1.33 times the
-   * oscillator's that differs from it by more than {@link #STEP_FRACTION} and scores
-   * {@link #STEP_MARGIN} times its own period, for {@link #STEP_ONSETS} onsets in a row spanning
-   * half a beat. Only recent onsets are asked: the decayed histogram still holds the intervals
-   * across the change, which fit neither tempo (a dotted rhythm kept its old peak for bars).
-   */
-  private void checkTempoStep(long t) {
-    int m = 1;
-    int held = Math.min(onsets, WINDOW);
-    while (m < held && t - times[(onsets - 1 - m) % WINDOW] <= STEP_BEATS * period) {
-      m++;
-    }
-    if (m < STEP_MIN_ONSETS) {
-      mismatches = 0;
-      return;
-    }
-    recent.clear();
-    for (int i = 1; i <= m; i++) {
-      int a = (onsets - i) % WINDOW;
-      for (int j = i + 1; j <= m; j++) {
-        int b = (onsets - j) % WINDOW;
-        recent.add(times[a] - times[b], weights[a] * weights[b]);
-      }
-    }
-    recent.prepare();
-    double lo = period * 0.75;
-    double hi = period * 1.34;
-    double p = recent.best(lo, hi);
-    boolean peak = p > lo * 1.02 && p < hi / 1.02; // not cut off by the range
-    if (peak && Math.abs(p / period - 1) > STEP_FRACTION
-        && recent.scoreAt(p) > STEP_MARGIN * recent.scoreAt(period)) {
-      if (mismatches > 0 && Math.abs(p / stepTarget - 1) > STEP_FRACTION) {
-        mismatches = 0;
-      }
-      if (mismatches == 0) {
-        stepSince = t;
-      }
-      stepTarget = p;
-      if (++mismatches >= STEP_ONSETS && t - stepSince >= 0.5 * period) {
-        seed(p, t, m);
-      }
-    } else {
-      mismatches = 0;
-    }
+  /** Whether the intervals at half of period {@code p} outweigh those at a third of it. */
+  private boolean binary(double p) {
+    return histogram.countAt(p / 2) > histogram.countAt(p / 3);
   }
+
 
   /** Starts the oscillator at period {@code p}, its beat on the recent onset that fits best. */
   private void seed(double p, long now) {
@@ -321,7 +289,7 @@ public final class BeatTracker implements TempoEstimate {
     beatsSinceSeed = 0;
     nextLevelCheck = LEVEL_CHECK_BEATS;
     levelCandidate = 0;
-    mismatches = 0;
+    step.reset();
   }
 
   /**
@@ -404,6 +372,6 @@ public final class BeatTracker implements TempoEstimate {
     seeds = 0;
     confidence = 0;
     beatsSinceSeed = 0;
-    mismatches = 0;
+    step.reset();
   }
 }

@@ -145,6 +145,12 @@ final class IoiHistogram {
     return b >= firstCandidate && b <= lastCandidate ? score(b) : 0;
   }
 
+  /** The smoothed count of intervals of {@code ioi} (ns), after {@link #prepare}; 0 out of range. */
+  double countAt(double ioi) {
+    int b = bin(ioi);
+    return b >= 0 && b < BINS ? smooth[b] : 0;
+  }
+
   /** The best beat period over the whole range. */
   double best() {
     return best(MIN_PERIOD, MAX_PERIOD);

@@ -105,6 +105,22 @@ class BeatTrackerTest {
     assertTrue(r.settleBeats() <= 8, "pop909-030 at 60 bpm settled at beat " + r.settleBeats());
   }
 
+  /**
+   * Song 007's 3-3-2 syncopation makes the dotted quarter its strongest period; the onsets' grid
+   * is binary, so the tracker must end on the beat (at the written level), not two-thirds of it.
+   */
+  @Test
+  void popSong007EndsOnItsBeatNotTwoThirdsOfIt() {
+    Tune tune = pop("pop909-007");
+    for (double bpm : new double[] {136, 170}) {
+      TrackerRuns.Result r = TrackerRuns.run(
+          TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
+      assertTrue(r.settleBeats() <= 32, "pop909-007 at " + bpm + " settled at beat "
+          + r.settleBeats());
+      assertEquals(0, r.level(), "pop909-007 at " + bpm + " followed at level " + r.level());
+    }
+  }
+
   private static Tune pop(String song) {
     return TempoFixtures.all().stream().filter(t -> t.name().equals(song)).findFirst()
         .orElseThrow();
