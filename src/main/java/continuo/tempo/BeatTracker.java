@@ -64,6 +64,8 @@ public final class BeatTracker implements TempoEstimate {
   private final TempoStep step;
   private final long[] times = new long[WINDOW];
   private final double[] weights = new double[WINDOW];
+  /** The histogram bin of the interval from onset [i] back to onset [j] (ring indices). */
+  private final int[][] pairBins = new int[WINDOW][WINDOW];
   private int onsets; // total onsets since reset (ring index = onsets % WINDOW)
 
   private boolean pending;
@@ -129,7 +131,9 @@ public final class BeatTracker implements TempoEstimate {
     int n = Math.min(onsets, WINDOW);
     for (int i = 1; i <= n; i++) {
       int j = (onsets - i) % WINDOW;
-      histogram.add(t - times[j], w * weights[j]);
+      int b = IoiHistogram.binOf(t - times[j]);
+      pairBins[onsets % WINDOW][j] = b;
+      histogram.addBin(b, w * weights[j]);
     }
     times[onsets % WINDOW] = t;
     weights[onsets % WINDOW] = w;
@@ -184,7 +188,7 @@ public final class BeatTracker implements TempoEstimate {
         }
       }
     }
-    double stepped = step.check(t, times, weights, onsets, period);
+    double stepped = step.check(t, times, weights, pairBins, onsets, period);
     if (stepped > 0) {
       seed(stepped, t, step.recentOnsets());
     }

@@ -75,10 +75,19 @@ final class IoiHistogram {
 
   /** Counts one interval with the given weight; intervals outside the range are ignored. */
   void add(double ioi, double weight) {
-    if (ioi < MIN_IOI || ioi > MAX_IOI) {
-      return;
+    addBin(binOf(ioi), weight);
+  }
+
+  /** The bin an interval (ns) is counted in, or -1 when it is outside the range. */
+  static int binOf(double ioi) {
+    return ioi < MIN_IOI || ioi > MAX_IOI ? -1 : bin(ioi);
+  }
+
+  /** Counts one interval already binned by {@link #binOf} (-1 is ignored). */
+  void addBin(int bin, double weight) {
+    if (bin >= 0) {
+      counts[bin] += weight;
     }
-    counts[bin(ioi)] += weight;
   }
 
   void clear() {

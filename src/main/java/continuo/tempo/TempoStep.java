@@ -36,10 +36,12 @@ final class TempoStep {
   /**
    * Looks at the onset just added at {@code t}: {@code times} and {@code weights} are the
    * tracker's ring of its last onsets ({@code onsets} in all, the newest at {@code (onsets - 1) %
-   * length}), {@code period} the oscillator's. Returns the new period (ns) when the tempo changed
-   * here, else 0.
+   * length}), {@code pairBins[i][j]} the histogram bin of the interval from onset i back to the
+   * earlier onset j (binned once, as each onset came), {@code period} the oscillator's. Returns
+   * the new period (ns) when the tempo changed here, else 0.
    */
-  double check(long t, long[] times, double[] weights, int onsets, double period) {
+  double check(long t, long[] times, double[] weights, int[][] pairBins, int onsets,
+      double period) {
     int window = times.length;
     int held = Math.min(onsets, window);
     int m = 1;
@@ -52,12 +54,16 @@ final class TempoStep {
       return 0;
     }
     recent.clear();
-    for (int i = 1; i <= m; i++) {
-      int a = (onsets - i) % window;
-      for (int j = i + 1; j <= m; j++) {
-        int b = (onsets - j) % window;
-        recent.add(times[a] - times[b], weights[a] * weights[b]);
+    int a = (onsets - 1) % window;
+    for (int i = 1; i < m; i++) {
+      int[] back = pairBins[a];
+      double wa = weights[a];
+      int b = a;
+      for (int j = i; j < m; j++) {
+        b = b == 0 ? window - 1 : b - 1;
+        recent.addBin(back[b], wa * weights[b]);
       }
+      a = a == 0 ? window - 1 : a - 1;
     }
     recent.prepare();
     double lo = period * 0.75;
