@@ -17,6 +17,7 @@ final class Cell {
   private final Workspace w;
   private final int h;
   private final Floats g;
+  private final Floats bias;
   private final Floats hp;
   private final Floats cp;
   private final Floats hs;
@@ -30,9 +31,11 @@ final class Cell {
   private final Floats dhNext;
   private final Floats dcNext;
 
-  Cell(Workspace w, int layer, int hidden) {
+  /** The cell of {@code layer}, whose gates' biases (b_ih + b_hh, 4 x hidden) are {@code bias}. */
+  Cell(Workspace w, int layer, int hidden, Floats bias) {
     this.w = w;
     this.h = hidden;
+    this.bias = bias;
     g = new Floats(w.gates[layer]);
     hp = new Floats(w.hprev[layer]);
     cp = new Floats(w.cprev[layer]);
@@ -60,9 +63,9 @@ final class Cell {
   }
 
   /**
-   * Step t for streams from..to and units u0..u1, after their gates hold x W_ih' + h W_hh' +
-   * biases: activates them in place, writes c, tanh(c) and h, and sets step t+1's previous state
-   * (or, after the last step, the carried state).
+   * Step t for streams from..to and units u0..u1, after their gates hold x W_ih' + h W_hh': adds
+   * the biases and activates them in place, writes c, tanh(c) and h, and sets step t+1's previous
+   * state (or, after the last step, the carried state).
    */
   void forward(int t, int from, int to, int u0, int u1) {
     FloatVector one = FloatVector.broadcast(S, 1f);
@@ -77,10 +80,11 @@ final class Cell {
       int next = hb + batch * h;
       int j = u0;
       for (; j + LANES <= u1; j += LANES) {
-        FloatVector i = sigmoid(g.vec(gb + j), one);
-        FloatVector f = sigmoid(g.vec(gb + h + j), one);
-        FloatVector gg = g.vec(gb + 2 * h + j).lanewise(VectorOperators.TANH);
-        FloatVector o = sigmoid(g.vec(gb + 3 * h + j), one);
+        FloatVector i = sigmoid(g.vec(gb + j).add(bias.vec(j)), one);
+        FloatVector f = sigmoid(g.vec(gb + h + j).add(bias.vec(h + j)), one);
+        FloatVector gg = g.vec(gb + 2 * h + j).add(bias.vec(2 * h + j))
+            .lanewise(VectorOperators.TANH);
+        FloatVector o = sigmoid(g.vec(gb + 3 * h + j).add(bias.vec(3 * h + j)), one);
         g.store(i, gb + j);
         g.store(f, gb + h + j);
         g.store(gg, gb + 2 * h + j);
@@ -100,10 +104,10 @@ final class Cell {
         }
       }
       for (; j < u1; j++) {
-        float i = sigmoid(g.get(gb + j));
-        float f = sigmoid(g.get(gb + h + j));
-        float gg = (float) Math.tanh(g.get(gb + 2 * h + j));
-        float o = sigmoid(g.get(gb + 3 * h + j));
+        float i = sigmoid(g.get(gb + j) + bias.get(j));
+        float f = sigmoid(g.get(gb + h + j) + bias.get(h + j));
+        float gg = (float) Math.tanh(g.get(gb + 2 * h + j) + bias.get(2 * h + j));
+        float o = sigmoid(g.get(gb + 3 * h + j) + bias.get(3 * h + j));
         g.put(gb + j, i);
         g.put(gb + h + j, f);
         g.put(gb + 2 * h + j, gg);

@@ -14,9 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * window of B streams by T steps and its exact gradient (truncated back-propagation through time).
  * Everything runs on {@code threads} threads, each over its own streams or rows: the matrix
  * products ({@link Blas}, single-threaded OpenBLAS calls on blocks of rows), and the element-wise
- * work between them ({@link Cell}, {@link Kernels}) SIMD-wide. Through the recurrence the threads
- * share out hidden units and meet once per step, or for small layers share out streams and never
- * wait (see {@link #layerForward}). The thread count
+ * work between them ({@link Cell}, {@link Kernels}) SIMD-wide; through the {@link Recurrence} the
+ * threads share out hidden units (or, for small layers, streams). The thread count
  * changes the result by float rounding only (OpenBLAS may round a block of rows differently).
  * Parameters use PyTorch's layout and gate order (i, f, g, o), so {@link #weights} is a {@code
  * .cmodel} without conversion. The recurrent state is carried from window to window and reset per
@@ -24,12 +23,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * threads.
  */
 final class Network implements AutoCloseable {
-  /**
-   * From this many hidden units on, the threads share out units through the recurrence (a
-   * meeting per step, each product as tall as the batch); below it each thread takes its own
-   * streams and never waits, since a step's work is then too small to pay for the meetings.
-   */
-  static final int SHARE_UNITS_FROM = 128;
 
   private final ModelConfig config;
   private final int v;
@@ -37,7 +30,7 @@ final class Network implements AutoCloseable {
   private final int h;
   private final int layers;
   private final Parallel parallel;
-  private final int shareUnitsFrom;
+  private final Recurrence recurrence;
 
   private final INDArray embedding;
   private final INDArray[] wih;
@@ -53,6 +46,8 @@ final class Network implements AutoCloseable {
   private final INDArray[] gBhh;
   private final INDArray gWout;
   private final INDArray gBout;
+  /** Per layer, b_ih + b_hh as of the last forward pass: what the cell adds to the gates. */
+  private final INDArray[] gateBias;
   private final List<INDArray> params = new ArrayList<>();
   private final List<INDArray> grads = new ArrayList<>();
 
@@ -65,7 +60,7 @@ final class Network implements AutoCloseable {
   }
 
   Network(LstmWeights w, int threads) {
-    this(w, threads, SHARE_UNITS_FROM);
+    this(w, threads, Recurrence.SHARE_UNITS_FROM);
   }
 
   /**
@@ -73,7 +68,6 @@ final class Network implements AutoCloseable {
    * when it has at least {@code shareUnitsFrom} of them, else streams (tests force either).
    */
   Network(LstmWeights w, int threads, int shareUnitsFrom) {
-    this.shareUnitsFrom = shareUnitsFrom;
     config = w.config();
     v = config.vocabSize();
     e = config.embeddingSize();
@@ -92,7 +86,9 @@ final class Network implements AutoCloseable {
     gWhh = new INDArray[layers];
     gBih = new INDArray[layers];
     gBhh = new INDArray[layers];
+    gateBias = new INDArray[layers];
     for (int k = 0; k < layers; k++) {
+      gateBias[k] = Nd4j.create(DataType.FLOAT, 1, 4 * h);
       int in = k == 0 ? e : h;
       wih[k] = param(w.weightIh()[k], 4 * h, in);
       gWih[k] = grad(4 * h, in);
@@ -108,6 +104,7 @@ final class Network implements AutoCloseable {
     bout = param(w.outputBias(), 1, v);
     gBout = grad(1, v);
     parallel = new Parallel(threads);
+    recurrence = new Recurrence(parallel, h, shareUnitsFrom);
     Blas.singleThreaded();
   }
 
@@ -249,77 +246,23 @@ final class Network implements AutoCloseable {
   }
 
   /**
-   * Layer k over the window: the input products and biases of every row at once, rows shared out
-   * between the threads; then the recurrence step by step. With {@link #SHARE_UNITS_FROM} units or
-   * more each thread takes its own hidden units (their columns of each step's product with W_hh
-   * for every stream, then their cell), the threads meeting once per step since the next step's
-   * product needs every unit's output: each product stays as tall as the batch, where OpenBLAS
-   * is most efficient, and each thread reads only its units' rows of W_hh. Below that each
-   * thread runs its own streams through the window without waiting for the others.
+   * Layer k over the window: the input products of every row at once, rows shared out between
+   * the threads; then the {@link Recurrence} step by step, the cell adding the biases as it
+   * activates the gates (a pass over them saved).
    */
   private void layerForward(int k, Workspace w) {
     int in = k == 0 ? e : h;
     int g4 = 4 * h;
     INDArray gates = w.gates[k];
-    Floats gf = new Floats(gates);
+    parallel.forRows(w.steps * w.batch, (from, to) -> Blas.gemm(false, true, to - from, g4, in, 1f,
+        w.x[k], (long) from * in, in, wih[k], 0, in, 0f, gates, (long) from * g4, g4));
+    Floats bias = new Floats(gateBias[k]);
     Floats bi = new Floats(bih[k]);
     Floats bh = new Floats(bhh[k]);
-    parallel.forRows(w.steps * w.batch, (from, to) -> {
-      Blas.gemm(false, true, to - from, g4, in, 1f, w.x[k], (long) from * in, in, wih[k], 0, in,
-          0f, gates, (long) from * g4, g4);
-      Kernels.addRow(gf, bi, bh, g4, from, to);
-    });
-    Cell cell = new Cell(w, k, h);
-    int batch = w.batch;
-    if (h < shareUnitsFrom) {
-      parallel.forRows(batch, (from, to) -> {
-        cell.start(from, to, 0, h);
-        for (int t = 0; t < w.steps; t++) {
-          long row = (long) t * batch + from;
-          Blas.gemm(false, true, to - from, g4, h, 1f, w.hprev[k], row * h, h, whh[k], 0, h, 1f,
-              gates, row * g4, g4);
-          cell.forward(t, from, to, 0, h);
-        }
-      });
-      return;
+    for (int j = 0; j < g4; j++) {
+      bias.put(j, bi.get(j) + bh.get(j));
     }
-    parallel.together(unitParts(), (part, parts, barrier) -> {
-      int u0 = unitBoundary(part, parts);
-      int u1 = unitBoundary(part + 1, parts);
-      cell.start(0, batch, u0, u1);
-      barrier.await();
-      for (int t = 0; t < w.steps; t++) {
-        long row = (long) t * batch;
-        if (u1 - u0 == h) {
-          Blas.gemm(false, true, batch, g4, h, 1f, w.hprev[k], row * h, h, whh[k], 0, h, 1f,
-              gates, row * g4, g4);
-        } else {
-          for (int q = 0; q < 4; q++) {
-            Blas.gemm(false, true, batch, u1 - u0, h, 1f, w.hprev[k], row * h, h, whh[k],
-                (long) (q * h + u0) * h, h, 1f, gates, row * g4 + q * h + u0, g4);
-          }
-        }
-        cell.forward(t, 0, batch, u0, u1);
-        barrier.await();
-      }
-    });
-  }
-
-  /** How many threads share out the hidden units: one per thread, at most one per unit. */
-  private int unitParts() {
-    return Math.min(parallel.threads(), h);
-  }
-
-  /**
-   * Where part {@code part} of {@code parts} of the hidden units starts: on a multiple of the SIMD
-   * width when every part can have one, else anywhere.
-   */
-  private int unitBoundary(int part, int parts) {
-    if (part == parts) {
-      return h;
-    }
-    int lanes = Floats.LANES;
-    return h >= lanes * parts ? (h / lanes) * part / parts * lanes : h * part / parts;
+    recurrence.forward(w, k, whh[k], new Cell(w, k, h, bias));
   }
 
   /** The kernel threads, for the optimiser's step. */
@@ -362,43 +305,13 @@ final class Network implements AutoCloseable {
   }
 
   /**
-   * Layer k backward: back through the window, the threads sharing out units (their cell, then
-   * their columns of the product of the step's gate gradients with W_hh for the step before,
-   * meeting once per step since that product needs every unit's gate gradients) or streams, as
-   * forward; then the weight gradients, their rows shared out between the threads.
+   * Layer k backward: the {@link Recurrence} back through the window, then the weight gradients,
+   * their rows shared out between the threads.
    */
   private void layerBackward(int k, Workspace w) {
-    Cell cell = new Cell(w, k, h);
+    recurrence.backward(w, whh[k], new Cell(w, k, h, new Floats(gateBias[k])));
     int batch = w.batch;
     int g4 = 4 * h;
-    Floats dhNext = new Floats(w.dhNext);
-    Floats dcNext = new Floats(w.dcNext);
-    if (h < shareUnitsFrom) {
-      parallel.forRows(batch, (from, to) -> {
-        Kernels.zero(dhNext, from * h, to * h);
-        Kernels.zero(dcNext, from * h, to * h);
-        for (int t = w.steps - 1; t >= 0; t--) {
-          cell.backward(t, from, to, 0, h);
-          Blas.gemm(false, false, to - from, h, g4, 1f, w.dgates,
-              ((long) t * batch + from) * g4, g4, whh[k], 0, h, 0f, w.dhNext, (long) from * h, h);
-        }
-      });
-    } else {
-      parallel.together(unitParts(), (part, parts, barrier) -> {
-        int u0 = unitBoundary(part, parts);
-        int u1 = unitBoundary(part + 1, parts);
-        for (int b = 0; b < batch; b++) {
-          Kernels.zero(dhNext, b * h + u0, b * h + u1);
-          Kernels.zero(dcNext, b * h + u0, b * h + u1);
-        }
-        for (int t = w.steps - 1; t >= 0; t--) {
-          cell.backward(t, 0, batch, u0, u1);
-          barrier.await();
-          Blas.gemm(false, false, batch, u1 - u0, g4, 1f, w.dgates, (long) t * batch * g4, g4,
-              whh[k], u0, h, 0f, w.dhNext, u0, h);
-        }
-      });
-    }
     int n = w.steps * batch;
     int in = k == 0 ? e : h;
     Floats dg = new Floats(w.dgates);
