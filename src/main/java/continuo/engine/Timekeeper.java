@@ -166,7 +166,9 @@ final class Timekeeper {
     tracker.update(now);
     boolean changed = selector.update(now);
     retime(now);
-    statusBpm = selector.bpm();
+    // The status says the tempo the model hears: the tracker's at the level chosen for it.
+    statusBpm = warp != null && selector.source() == TempoSource.TRACKER ? warpBpm
+        : selector.bpm();
     if (statusSource != selector.source()) {
       statusSource = selector.source();
       sourceChanges++;
