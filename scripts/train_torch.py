@@ -425,9 +425,13 @@ def save(model, args, manifest, world, device, history, best, events_per_second,
         "best_valid_nll": best, "history": history,
         "events_per_second": round(events_per_second), "training_seconds": round(seconds),
     }
-    # The corpus's median tempo (encode --shards wrote it) is the tempo the model speaks at.
+    # The corpus's median tempo (encode --shards wrote it) is the tempo the model speaks at; with
+    # --tempo-normalise, encode placed every piece at it and the manifest says so.
     bpm = manifest.get("reference_bpm")
     reference_bpm = bpm if isinstance(bpm, (int, float)) and 20 <= bpm <= 400 else None
+    training["tempo_normalised"] = manifest.get("tempo_normalised") is True
+    if training["tempo_normalised"]:
+        training["tempo_normalised_bpm"] = reference_bpm
     # And how dense its music is there: the corpus's median distinct onsets per beat.
     density = manifest.get("onsets_per_beat")
     onsets_per_beat = (density if isinstance(density, (int, float)) and 0.05 <= density <= 64

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,11 +48,16 @@ final class EncodeCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   double validFraction;
 
+  @Mixin TempoNormalisation tempo;
+
   @Override
   public Integer call() throws Exception {
     if (shards != null || corpus != null) {
-      return ShardsEncoding.run(shards, corpus, file, model, validFraction,
+      return ShardsEncoding.run(shards, corpus, file, model, validFraction, tempo,
           spec.commandLine().getOut());
+    }
+    if (tempo.normalise || tempo.referenceBpm != null) {
+      throw new UserError("--tempo-normalise and --reference-bpm go with --shards OUT --corpus DIR...");
     }
     if (model == null || file == null) {
       throw new UserError("give --model M.cmodel and a FILE.mid, or --shards OUT --corpus DIR...");

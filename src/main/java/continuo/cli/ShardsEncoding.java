@@ -13,7 +13,7 @@ final class ShardsEncoding {
   private ShardsEncoding() {}
 
   static int run(Path out, List<Path> corpus, Path file, Path model, double validFraction,
-      PrintWriter stdout) throws IOException {
+      TempoNormalisation tempo, PrintWriter stdout) throws IOException {
     if (out == null || corpus == null) {
       throw new UserError("--shards OUT and --corpus DIR... go together");
     }
@@ -31,17 +31,18 @@ final class ShardsEncoding {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new UserError("--shards " + out + " is a file, not a directory");
     }
+    double bpm = tempo.bpm(corpus);
     Shards.Summary s;
     try {
-      s = Shards.write(corpus, validFraction, out, System.err);
+      s = Shards.write(corpus, validFraction, out, System.err, bpm);
     } catch (IOException e) {
       throw new UserError("--corpus: " + e.getMessage(), e);
     }
     stdout.printf(Locale.ROOT, "wrote %s: %d training pieces (%,d events), %d validation pieces"
             + " (%,d events) in %d shard files%s%s%n", out.resolve(Shards.MANIFEST),
         s.trainPieces(), s.trainEvents(), s.validPieces(), s.validEvents(), s.shardFiles(),
-        s.referenceBpm() == null ? "" : String.format(Locale.ROOT, ", median tempo %.1f bpm",
-            s.referenceBpm()),
+        s.referenceBpm() == null ? "" : String.format(Locale.ROOT, s.tempoNormalised()
+            ? ", every piece normalised to %.1f bpm" : ", median tempo %.1f bpm", s.referenceBpm()),
         s.onsetsPerBeat() == null ? "" : String.format(Locale.ROOT, ", %.2f onsets per beat",
             s.onsetsPerBeat()));
     stdout.flush();

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -108,6 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint (NAME.ckpt).")
   Path resume;
 
+  @Mixin TempoNormalisation tempo;
+
   @Override
   public Integer call() throws IOException {
     check(embedding >= 1 && embedding <= 4096, "--embedding must be 1..4096, got " + embedding);
@@ -130,6 +133,9 @@ public final class TrainCommand implements Callable<Integer> {
     check(validFraction >= 0 && validFraction < 1, "--valid-fraction must be in [0, 1), got " + validFraction);
     check(out.getFileName().toString().endsWith(".cmodel"), "--out must name a .cmodel file, got " + out);
     check((corpus == null) != (shards == null), "give either --corpus or --shards");
+    tempo.check();
+    check(shards == null || !tempo.normalise, "--tempo-normalise goes with --corpus (shards are"
+        + " normalised when written: encode --shards --tempo-normalise)");
     for (Path p : corpus == null ? List.<Path>of() : corpus) {
       check(Files.exists(p), "--corpus " + p + " does not exist");
     }
@@ -143,6 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     Double medianBpm;
     Double density;
+    boolean normalised;
     if (shards != null) {
       Shards.Loaded loaded;
       try {
@@ -156,18 +163,22 @@ public final class TrainCommand implements Callable<Integer> {
       names.addAll(loaded.sources());
       medianBpm = loaded.referenceBpm();
       density = loaded.onsetsPerBeat();
+      normalised = loaded.tempoNormalised();
     } else {
-      Corpus all = Corpus.load(corpus, log);
+      try {
+        medianBpm = tempo.referenceBpm != null ? null : TempoMaps.medianBpm(corpus);
+        density = OnsetDensity.medianOnsetsPerBeat(corpus);
+      } catch (IOException e) {
+        throw new UserError("--corpus: " + e.getMessage(), e);
+      }
+      double bpm = tempo.bpm(medianBpm);
+      normalised = !Double.isNaN(bpm);
+      medianBpm = normalised ? Double.valueOf(bpm) : medianBpm;
+      Corpus all = Corpus.load(corpus, log, bpm);
       train = all.split(false, validFraction);
       valid = all.split(true, validFraction);
       for (Path p : corpus) {
         names.add(p.toString());
-      }
-      try {
-        medianBpm = TempoMaps.medianBpm(corpus);
-        density = OnsetDensity.medianOnsetsPerBeat(corpus);
-      } catch (IOException e) {
-        throw new UserError("--corpus: " + e.getMessage(), e);
       }
     }
     double referenceBpm = medianBpm != null && ModelConfig.isReferenceBpm(medianBpm) ? medianBpm
@@ -181,7 +192,8 @@ public final class TrainCommand implements Callable<Integer> {
         transpose, seed, validFraction,
         new LearningRate(LearningRate.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), warmup),
         stretch, kernelThreads, resume, referenceBpm,
-        density != null && ModelConfig.isOnsetsPerBeat(density) ? density : Double.NaN);
+        density != null && ModelConfig.isOnsetsPerBeat(density) ? density : Double.NaN,
+        normalised && !Double.isNaN(referenceBpm));
     Trainer trainer = new Trainer(options, log);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

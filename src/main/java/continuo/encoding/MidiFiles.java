@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntToLongFunction;
 
 /**
  * Standard MIDI Files as lists of {@link Note}s, through {@link MidiFileReader} and
@@ -46,6 +48,46 @@ public final class MidiFiles {
   /** Parses SMF bytes; {@code name} is used in error messages. */
   public static List<Note> parse(byte[] bytes, String name) throws IOException {
     return notes(MidiFileReader.parse(bytes, name));
+  }
+
+  /**
+   * Reads the notes of a Standard MIDI File as if it were played at {@code bpm} throughout: each
+   * event's beat position in the file's own tempo map (ticks over ticks per quarter note) placed at
+   * that many beats of {@code bpm}, so every section of the piece, whatever its written tempo,
+   * moves at {@code bpm}. A file in SMPTE time has no beats and is read as 120 bpm, the tempo its
+   * ticks are timed at (see {@link TempoMap#tempoAt}).
+   */
+  public static List<Note> readAtTempo(Path file, double bpm) throws IOException {
+    return notesAtTempo(MidiFileReader.read(file), bpm, file.toString());
+  }
+
+  /** {@link #readAtTempo} from SMF bytes; {@code name} is used in error messages. */
+  public static List<Note> parseAtTempo(byte[] bytes, String name, double bpm) throws IOException {
+    return notesAtTempo(MidiFileReader.parse(bytes, name), bpm, name);
+  }
+
+  private static List<Note> notesAtTempo(TimedMessages events, double bpm, String name)
+      throws IOException {
+    if (!(bpm > 0 && bpm < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("tempo must be above 0 bpm, got " + bpm);
+    }
+    TempoMap map = events.tempoMap();
+    double microsPerBeat = 60e6 / bpm;
+    IntToLongFunction time;
+    if (map.isSmpte()) {
+      double scale = microsPerBeat / TempoMap.DEFAULT_TEMPO;
+      time = i -> Math.round(events.micros(i) * scale);
+    } else {
+      double microsPerTick = microsPerBeat / map.division();
+      time = i -> Math.round(events.tick(i) * microsPerTick);
+    }
+    int n = events.size();
+    if (n > 0 && time.applyAsLong(n - 1) > MidiFileReader.MAX_DURATION_MICROS) {
+      throw new IOException(name + String.format(Locale.ROOT, ": at %.1f bpm its events span"
+          + " %.1f hours, longer than the %d-hour limit for a MIDI file", bpm,
+          time.applyAsLong(n - 1) / 3.6e9, MidiFileReader.MAX_DURATION_MICROS / 3_600_000_000L));
+    }
+    return notes(events, time);
   }
 
   /** Writes {@code notes} as a format-1 file, atomically. */
@@ -91,6 +133,11 @@ public final class MidiFiles {
 
   /** Notes from the channel messages: pedal, re-struck pitches, drums and open notes handled. */
   static List<Note> notes(TimedMessages events) {
+    return notes(events, events::micros);
+  }
+
+  /** {@link #notes(TimedMessages)} with event {@code i} at {@code time.applyAsLong(i)} microseconds. */
+  private static List<Note> notes(TimedMessages events, IntToLongFunction time) {
     long[][] start = new long[16][128];
     int[][] velocity = new int[16][128];
     boolean[][] held = new boolean[16][128];
@@ -106,7 +153,7 @@ public final class MidiFiles {
       if (kind != 0x80 && kind != 0x90 && kind != 0xB0) {
         continue;
       }
-      long now = events.micros(i);
+      long now = time.applyAsLong(i);
       last = Math.max(last, now);
       int ch = status & 0x0F;
       int d1 = events.data1(i);

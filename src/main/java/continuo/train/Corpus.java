@@ -39,6 +39,20 @@ public final class Corpus {
 
   /** Reads every source; unreadable files are reported on {@code warnings} and skipped. */
   public static Corpus load(List<Path> sources, PrintStream warnings) throws IOException {
+    return load(sources, warnings, Double.NaN);
+  }
+
+  /**
+   * Reads every source with each piece's notes placed at {@code bpm} through its own tempo map
+   * ({@link MidiFiles#readAtTempo}; a chorale, read at {@link TempoMaps#CHORALE_BPM}, is scaled to
+   * it), or as written if {@code bpm} is NaN. Unreadable files are reported on {@code warnings} and
+   * skipped.
+   */
+  public static Corpus load(List<Path> sources, PrintStream warnings, double bpm)
+      throws IOException {
+    if (!Double.isNaN(bpm) && !(bpm > 0 && bpm < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("tempo must be above 0 bpm, got " + bpm);
+    }
     List<Piece> pieces = new ArrayList<>();
     for (Path source : sources) {
       if (Files.isDirectory(source)) {
@@ -48,12 +62,12 @@ public final class Corpus {
               .sorted(Comparator.comparing(Path::toString)).toList();
         }
         for (Path file : files) {
-          readMidi(file, pieces, warnings);
+          readMidi(file, pieces, warnings, bpm);
         }
       } else if (Files.isRegularFile(source) && isMidi(source)) {
-        readMidi(source, pieces, warnings);
+        readMidi(source, pieces, warnings, bpm);
       } else if (Files.isRegularFile(source) && source.toString().endsWith(".json")) {
-        readChorales(source, pieces, warnings);
+        readChorales(source, pieces, warnings, bpm);
       } else {
         throw new IOException(source + ": not a directory, .mid/.midi file or chorale .json file");
       }
@@ -66,25 +80,41 @@ public final class Corpus {
     return name.endsWith(".mid") || name.endsWith(".midi");
   }
 
-  private static void readMidi(Path file, List<Piece> pieces, PrintStream warnings) {
+  private static void readMidi(Path file, List<Piece> pieces, PrintStream warnings, double bpm) {
     try {
-      add(pieces, file.toString(), MidiFiles.read(file), warnings);
+      add(pieces, file.toString(),
+          Double.isNaN(bpm) ? MidiFiles.read(file) : MidiFiles.readAtTempo(file, bpm), warnings);
     } catch (IOException | RuntimeException e) {
       warnings.println("skipped " + file + ": " + e.getMessage());
     }
   }
 
-  private static void readChorales(Path file, List<Piece> pieces, PrintStream warnings) {
+  private static void readChorales(Path file, List<Piece> pieces, PrintStream warnings,
+      double bpm) {
+    double stretch = Double.isNaN(bpm) ? 1 : TempoMaps.CHORALE_BPM / bpm;
     try {
       for (Map.Entry<String, List<List<Note>>> split : JsbChorales.read(file).entrySet()) {
         List<List<Note>> list = split.getValue();
         for (int i = 0; i < list.size(); i++) {
-          add(pieces, file + "#" + split.getKey() + "/" + i, list.get(i), warnings);
+          add(pieces, file + "#" + split.getKey() + "/" + i, stretched(list.get(i), stretch),
+              warnings);
         }
       }
     } catch (IOException | RuntimeException e) {
       warnings.println("skipped " + file + ": " + e.getMessage());
     }
+  }
+
+  private static List<Note> stretched(List<Note> notes, double factor) {
+    if (factor == 1) {
+      return notes;
+    }
+    List<Note> out = new ArrayList<>(notes.size());
+    for (Note n : notes) {
+      out.add(new Note(n.pitch(), n.velocity(), Math.round(n.startMicros() * factor),
+          Math.round(n.endMicros() * factor), n.channel()));
+    }
+    return out;
   }
 
   private static void add(List<Piece> pieces, String name, List<Note> notes, PrintStream warnings) {

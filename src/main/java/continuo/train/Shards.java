@@ -21,7 +21,8 @@ import java.util.Locale;
  * scripts/train_torch.py}: per split, {@code SPLIT-NNNN.npy} (tokens, {@code int16}) and {@code
  * SPLIT-NNNN.starts.npy} (each piece's start offset, {@code int64}), described by {@code
  * manifest.json} (encoding, split rule, files in shard order, counts and, when the files' tempo
- * maps give one, the corpus's median tempo as {@code reference_bpm}, and its median distinct
+ * maps give one, the corpus's median tempo as {@code reference_bpm} (or, with the pieces
+ * normalised to a tempo, that tempo, and {@code "tempo_normalised": true}), and its median distinct
  * onsets per beat as {@code onsets_per_beat}, see {@link OnsetDensity}). The split is {@link
  * Corpus#split}'s, so a shard directory trains exactly what {@code --corpus} trains. Offline; any
  * thread.
@@ -39,11 +40,11 @@ public final class Shards {
 
   /** What a shard directory holds. */
   public record Loaded(Corpus train, Corpus valid, List<String> sources, double validFraction,
-      Double referenceBpm, Double onsetsPerBeat) {}
+      Double referenceBpm, Double onsetsPerBeat, boolean tempoNormalised) {}
 
   /** Counts of what {@link #write} wrote. */
   public record Summary(int trainPieces, long trainEvents, int validPieces, long validEvents,
-      int shardFiles, Double referenceBpm, Double onsetsPerBeat) {}
+      int shardFiles, Double referenceBpm, Double onsetsPerBeat, boolean tempoNormalised) {}
 
   /**
    * Encodes {@code sources} like {@code train --corpus} and writes the shards and manifest into
@@ -51,16 +52,34 @@ public final class Shards {
    */
   public static Summary write(List<Path> sources, double validFraction, Path dir,
       java.io.PrintStream warnings) throws IOException {
-    return write(sources, validFraction, dir, warnings, SHARD_TOKENS);
+    return write(sources, validFraction, dir, warnings, Double.NaN, SHARD_TOKENS);
+  }
+
+  /**
+   * {@link #write(List, double, Path, java.io.PrintStream)} with every piece normalised to {@code
+   * normaliseBpm} through its tempo map ({@link Corpus#load(List, java.io.PrintStream, double)}),
+   * which the manifest then states as its {@code reference_bpm} with {@code "tempo_normalised":
+   * true} (and the corpus's own median tempo as {@code corpus_median_bpm}); NaN: as written.
+   */
+  public static Summary write(List<Path> sources, double validFraction, Path dir,
+      java.io.PrintStream warnings, double normaliseBpm) throws IOException {
+    return write(sources, validFraction, dir, warnings, normaliseBpm, SHARD_TOKENS);
   }
 
   static Summary write(List<Path> sources, double validFraction, Path dir,
       java.io.PrintStream warnings, int shardTokens) throws IOException {
-    Corpus all = Corpus.load(sources, warnings);
+    return write(sources, validFraction, dir, warnings, Double.NaN, shardTokens);
+  }
+
+  private static Summary write(List<Path> sources, double validFraction, Path dir,
+      java.io.PrintStream warnings, double normaliseBpm, int shardTokens) throws IOException {
+    boolean normalised = !Double.isNaN(normaliseBpm);
+    Corpus all = Corpus.load(sources, warnings, normaliseBpm);
     if (all.pieces().isEmpty()) {
       throw new IOException("the corpus holds no readable music");
     }
-    Double bpm = TempoMaps.medianBpm(sources);
+    Double median = TempoMaps.medianBpm(sources);
+    Double bpm = normalised ? Double.valueOf(normaliseBpm) : median;
     Double density = OnsetDensity.medianOnsetsPerBeat(sources);
     Files.createDirectories(dir);
     ObjectNode m = JSON.createObjectNode();
@@ -82,6 +101,10 @@ public final class Shards {
     if (bpm != null) {
       m.put("reference_bpm", bpm);
     }
+    m.put("tempo_normalised", normalised);
+    if (normalised && median != null) {
+      m.put("corpus_median_bpm", median);
+    }
     if (density != null) {
       m.put("onsets_per_beat", density);
     }
@@ -97,7 +120,7 @@ public final class Shards {
     Files.move(tmp, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return new Summary(train.pieces().size(), train.events(), valid.pieces().size(),
-        valid.events(), shardFiles, bpm, density);
+        valid.events(), shardFiles, bpm, density, normalised);
   }
 
   /** The split rule, as model.json and the manifest state it. */
@@ -204,7 +227,8 @@ public final class Shards {
     JsonNode density = m.path("onsets_per_beat");
     return new Loaded(Corpus.of(train), Corpus.of(valid), sources,
         m.path("split").path("valid_fraction").asDouble(), bpm.isNumber() ? bpm.asDouble() : null,
-        density.isNumber() ? density.asDouble() : null);
+        density.isNumber() ? density.asDouble() : null,
+        m.path("tempo_normalised").asBoolean(false));
   }
 
   private static Object readArray(Path dir, String file, long max, boolean longs)

@@ -17,6 +17,8 @@ import java.util.List;
  *     (NaN: not known, not written)
  * @param onsetsPerBeat the corpus's median distinct onsets per beat, written as the model's {@code
  *     onsets_per_beat} (NaN: not known, not written)
+ * @param tempoNormalised whether every piece was placed at {@code referenceBpm} through its own
+ *     tempo map before it was encoded (stated in the model's training section)
  */
 public record TrainOptions(
     List<String> corpusNames,
@@ -40,7 +42,8 @@ public record TrainOptions(
     int threads,
     Path resume,
     double referenceBpm,
-    double onsetsPerBeat) {
+    double onsetsPerBeat,
+    boolean tempoNormalised) {
 
   /** Options for a model whose reference tempo is not known (none is written). */
   public TrainOptions(List<String> corpusNames, Path out, String name, String description,
@@ -49,7 +52,7 @@ public record TrainOptions(
       LearningRate schedule, double stretch, int threads, Path resume) {
     this(corpusNames, out, name, description, embedding, hidden, layers, seqLen, batch, epochs, lr,
         dropout, clip, transpose, seed, validFraction, schedule, stretch, threads, resume,
-        Double.NaN, Double.NaN);
+        Double.NaN, Double.NaN, false);
   }
 
   /** Options for a model whose reference tempo may be known but not its onsets per beat. */
@@ -59,7 +62,18 @@ public record TrainOptions(
       LearningRate schedule, double stretch, int threads, Path resume, double referenceBpm) {
     this(corpusNames, out, name, description, embedding, hidden, layers, seqLen, batch, epochs, lr,
         dropout, clip, transpose, seed, validFraction, schedule, stretch, threads, resume,
-        referenceBpm, Double.NaN);
+        referenceBpm, Double.NaN, false);
+  }
+
+  /** Options for pieces encoded as written (not normalised to the reference tempo). */
+  public TrainOptions(List<String> corpusNames, Path out, String name, String description,
+      int embedding, int hidden, int layers, int seqLen, int batch, int epochs, double lr,
+      double dropout, double clip, int transpose, long seed, double validFraction,
+      LearningRate schedule, double stretch, int threads, Path resume, double referenceBpm,
+      double onsetsPerBeat) {
+    this(corpusNames, out, name, description, embedding, hidden, layers, seqLen, batch, epochs, lr,
+        dropout, clip, transpose, seed, validFraction, schedule, stretch, threads, resume,
+        referenceBpm, onsetsPerBeat, false);
   }
 
   /** {@code NAME.ckpt} beside {@code NAME.cmodel}. */

@@ -233,6 +233,10 @@ public final class Trainer {
     t.put("clip", options.clip());
     t.put("transpose", options.transpose());
     t.put("stretch", options.stretch());
+    t.put("tempo_normalised", options.tempoNormalised());
+    if (options.tempoNormalised()) {
+      t.put("tempo_normalised_bpm", options.referenceBpm());
+    }
     t.put("schedule", options.schedule().schedule().name().toLowerCase(java.util.Locale.ROOT));
     t.put("warmup", options.schedule().warmup());
     t.put("seed", options.seed());

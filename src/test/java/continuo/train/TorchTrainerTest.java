@@ -58,6 +58,7 @@ class TorchTrainerTest {
     assertEquals(2, training.get("world_size"));
     assertEquals(16, weights.config().hiddenSize());
     assertEquals(120.0, weights.config().referenceBpm(), "the manifest's median tempo");
+    assertEquals(false, training.get("tempo_normalised"), "shards written as the files are");
     assertEquals(data.onsetsPerBeat(), weights.config().onsetsPerBeat(),
         "the manifest's onsets per beat");
     try (LstmStepper stepper = Models.stepper(weights)) {
@@ -81,7 +82,9 @@ class TorchTrainerTest {
   void initStartsFromAModelsWeightsAndRefusesAModelOfAnotherShape() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path shards = dir.resolve("shards");
-    Shards.write(List.of(TinyTunes.write(dir.resolve("tunes"), 10, 60)), 0.3, shards, quiet);
+    // Normalised to 100 bpm (the tunes are written at 120): the script passes the flag on.
+    Shards.write(List.of(TinyTunes.write(dir.resolve("tunes"), 10, 60)), 0.3, shards, quiet,
+        100.0);
     Path first = dir.resolve("first.cmodel");
     Path again = dir.resolve("again.cmodel");
     Process p = script(dir.resolve("first.log"), "--shards", shards.toString(), "--out",
@@ -94,6 +97,10 @@ class TorchTrainerTest {
     double before = nll(first);
     assertEquals(before, nll(again), 1e-4 * before, "validation NLL of the model trained on");
     assertEquals("first.cmodel", ModelFile.read(again).config().training().get("init"));
+    Map<String, Object> normalised = ModelFile.read(first).config().training();
+    assertEquals(true, normalised.get("tempo_normalised"), normalised.toString());
+    assertEquals(100.0, ((Number) normalised.get("tempo_normalised_bpm")).doubleValue());
+    assertEquals(100.0, ModelFile.read(first).config().referenceBpm());
 
     p = script(dir.resolve("wrong.log"), "--shards", shards.toString(), "--out",
         dir.resolve("wrong.cmodel").toString(), "--epochs", "1", "--hidden", "24", "--init",
