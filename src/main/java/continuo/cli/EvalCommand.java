@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -92,13 +93,20 @@ final class EvalCommand implements Callable<Integer> {
       description = "Nucleus sampling of the generated material; 1 = off (default: ${DEFAULT-VALUE}).")
   float topP;
 
+  @Mixin TempoNormalisation tempo;
+
   /** The n-gram order of the second baseline. */
   static final int NGRAM_ORDER = 3;
 
   @Override
   public Integer call() throws IOException {
     checkOptions();
+    tempo.check();
     ModelChoice.Resolved model = choice.resolve();
+    // Normalised, the pieces reach the model at the tempo the live warp plays the player to it at.
+    var config = model.weights().config();
+    bpm = tempo.bpm(config.hasReferenceBpm() ? config.referenceBpm() : null,
+        "the model's reference tempo");
     Corpus sources = load(paths, "PATHS");
     List<Piece> pieces = select(sources);
     if (pieces.isEmpty()) {
@@ -140,6 +148,9 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
+  /** The tempo the pieces are placed at ({@code --tempo-normalise}), or NaN: as written. */
+  private double bpm = Double.NaN;
+
   /** Loads a corpus; the files it skips are reported on stderr, one line each. */
   private Corpus load(List<Path> sources, String what) throws IOException {
     for (Path p : sources) {
@@ -149,7 +160,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     ByteArrayOutputStream warnings = new ByteArrayOutputStream();
     try {
-      return Corpus.load(sources, new PrintStream(warnings, true, StandardCharsets.UTF_8));
+      return Corpus.load(sources, new PrintStream(warnings, true, StandardCharsets.UTF_8), bpm);
     } finally {
       PrintWriter err = spec.commandLine().getErr();
       err.print(warnings.toString(StandardCharsets.UTF_8));

@@ -8,11 +8,11 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --tempo-normalise} and {@code --reference-bpm}, shared by {@code encode --shards} and
- * {@code train --corpus}: whether each piece reaches the model at one tempo R (its notes placed
+ * {@code --tempo-normalise} and {@code --reference-bpm}, shared by {@code encode --shards}, {@code
+ * train --corpus} and {@code eval}: whether each piece reaches the model at one tempo R (its notes placed
  * through its own tempo map, a note b quarter notes from the start at b * 60/R seconds), and which
- * R: the corpus's median tempo ({@link TempoMaps#medianBpm}) unless {@code --reference-bpm} gives
- * one.
+ * R: the corpus's median tempo ({@link TempoMaps#medianBpm}; for {@code eval}, the model's reference
+ * tempo) unless {@code --reference-bpm} gives one.
  */
 final class TempoNormalisation {
   @Option(names = "--tempo-normalise",
@@ -22,7 +22,8 @@ final class TempoNormalisation {
 
   @Option(names = "--reference-bpm", paramLabel = "R",
       description = "With --tempo-normalise: the tempo to place the pieces at (20..400; default:"
-          + " the corpus's median tempo).")
+          + " the reference tempo, the corpus's median for encode and train, the model's for"
+          + " eval).")
   Double referenceBpm;
 
   /** Refuses bad values in one line: a tempo out of range, or one without the option it serves. */
@@ -42,6 +43,15 @@ final class TempoNormalisation {
    * gives it.
    */
   double bpm(Double median) {
+    return bpm(median, "the corpus's median tempo");
+  }
+
+  /**
+   * The tempo to place pieces at, or NaN if they are read as written: {@code --reference-bpm}, or
+   * else {@code fallback} ({@code fallbackIs} says what it is, for the error when it is null or out
+   * of range).
+   */
+  double bpm(Double fallback, String fallbackIs) {
     check();
     if (!normalise) {
       return Double.NaN;
@@ -49,11 +59,11 @@ final class TempoNormalisation {
     if (referenceBpm != null) {
       return referenceBpm;
     }
-    if (median == null || !ModelConfig.isReferenceBpm(median)) {
-      throw new UserError("--tempo-normalise: the corpus states no tempo in 20..400 bpm (median "
-          + median + "); give --reference-bpm");
+    if (fallback == null || !ModelConfig.isReferenceBpm(fallback)) {
+      throw new UserError("--tempo-normalise: " + fallbackIs + " is not known or not in 20..400"
+          + " bpm (" + fallback + "); give --reference-bpm");
     }
-    return median;
+    return fallback;
   }
 
   /** {@link #bpm(Double)} with the median read from {@code corpus}'s tempo maps. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import continuo.encoding.EventEncoder;
+import continuo.encoding.MidiFiles;
 import continuo.model.LstmWeights;
 import continuo.model.ModelFile;
 import continuo.train.TempoMaps;
@@ -80,6 +82,14 @@ class TempoNormaliseCommandTest {
     assertEquals(110.0, ((Number) t.get("tempo_normalised_bpm")).doubleValue());
     assertEquals(110.0, weights.config().referenceBpm());
 
+    // eval reads the pieces the same way, at the model's reference tempo by default.
+    Path slow = corpus.resolve("pop909-030.mid");
+    long normalisedEvents = EventEncoder.encode(MidiFiles.readAtTempo(slow, 110)).length - 1;
+    long writtenEvents = EventEncoder.encode(MidiFiles.read(slow)).length - 1;
+    assertTrue(normalisedEvents != writtenEvents, normalisedEvents + " events either way");
+    assertEquals(normalisedEvents, evalEvents(out, "--tempo-normalise", slow.toString()));
+    assertEquals(writtenEvents, evalEvents(out, slow.toString()));
+
     Path plain = dir.resolve("plain.cmodel");
     train = ScoreCommandTest.run("train", "--corpus", corpus.toString(), "--out",
         plain.toString(), "--embedding", "8", "--hidden", "8", "--layers", "1", "--seq-len",
@@ -112,6 +122,15 @@ class TempoNormaliseCommandTest {
     // picocli's parse errors: the problem in one line, then where to find the usage.
     assertEquals("encode: Invalid value for option '--reference-bpm': 'fast' is not a double",
         word.err().lines().findFirst().orElse(""), word.err());
+  }
+
+  private static long evalEvents(Path model, String... args) throws IOException {
+    List<String> all = new java.util.ArrayList<>(List.of("eval", "--model", model.toString(),
+        "--json", "--primer-seconds", "1", "--generate-seconds", "1"));
+    all.addAll(List.of(args));
+    Cli r = Cli.run(all.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    return new ObjectMapper().readTree(r.out()).get("events").asLong();
   }
 
   private static void expect(String line, String... args) {
