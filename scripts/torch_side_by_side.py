@@ -8,6 +8,10 @@ Vector API step used live) and scripts/torch_step_bench.py (PyTorch, one thread,
 turns, alternating which goes first, so that a busy machine slows both alike. Each run reports its
 median and p99 over STEPS steps; the table gives the median over the rounds of each, and the
 ratio of the medians. Prints which BLAS PyTorch runs on and refuses the reference BLAS.
+
+PyTorch's OpenBLAS runs one thread (OPENBLAS_NUM_THREADS=1) on the kernels continuo's launcher
+picks for this CPU (OPENBLAS_CORETYPE from the instruction sets, as in ./continuo; --kernels to
+name others): OpenBLAS falls back to its generic SSE3 kernels on a CPU model it does not know.
 """
 import argparse
 import glob
@@ -28,12 +32,31 @@ def run_json(cmd):
     return json.loads(p.stdout.strip().splitlines()[-1]), p.stderr
 
 
+def launcher_kernels():
+    """The OPENBLAS_CORETYPE ./continuo sets for this CPU (None: OpenBLAS's own choice)."""
+    try:
+        flags = next(l for l in open("/proc/cpuinfo") if l.startswith("flags")).split()
+    except (OSError, StopIteration):
+        return None
+    if all(f in flags for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq")):
+        return "SkylakeX"
+    if "avx2" in flags and "fma" in flags:
+        return "Haswell"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--steps", type=int, default=20000)
+    ap.add_argument("--kernels", default=None,
+                    help="OPENBLAS_CORETYPE for PyTorch (default: the one continuo's launcher picks)")
     ap.add_argument("models", nargs="*")
     a = ap.parse_args()
+    kernels = a.kernels or os.environ.get("OPENBLAS_CORETYPE") or launcher_kernels()
+    if kernels:
+        os.environ["OPENBLAS_CORETYPE"] = kernels
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
     models = a.models or sorted(glob.glob(os.path.join(ROOT, "models", "*.cmodel")))
     continuo = [os.path.join(ROOT, "continuo"), "bench", "--json", "--steps", str(a.steps)]
     torch = ["/usr/bin/python3", os.path.join(HERE, "torch_step_bench.py")]
@@ -56,7 +79,7 @@ def main():
         med = {w: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v))
                for w, v in runs.items()}
         rows.append((os.path.basename(m), med, runs))
-    print("PyTorch BLAS: %s" % blas)
+    print("PyTorch BLAS: %s, %s kernels, one thread" % (blas, kernels or "its own"))
     print("%d rounds of %d steps per model, interleaved; medians over the rounds, microseconds"
           % (a.rounds, a.steps))
     print("| model | continuo p50 / p99 | PyTorch p50 / p99 | PyTorch / continuo (p50) |")
