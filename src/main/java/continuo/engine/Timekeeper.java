@@ -44,7 +44,10 @@ import continuo.tempo.TimeWarp;
  * time runs {@code B / R} times as fast in model time: {@link #toModel}
  * and {@link #toPlayer} map times (not gaps) through a piecewise-linear timeline anchored anew
  * whenever the tempo changes, so the mapping is continuous and monotonic and a tempo change never
- * moves what was already told to the model.
+ * moves what was already told to the model. The tracker's tempo reaches the warp only once its
+ * level is chosen: the tracker can have a beat after 6 onsets and one beat, before the onset rate
+ * is measured (8 gaps), and a folded guess at the wrong level would have the model hear the
+ * opening at twice or half its density; until then the warp keeps the tempo it had.
  */
 final class Timekeeper {
   private final MidiClockFollower clock = new MidiClockFollower();
@@ -180,8 +183,13 @@ final class Timekeeper {
     if (warp == null || selector == null) {
       return;
     }
-    double b = selector.source() == TempoSource.TRACKER ? level.levelOf(selector.bpm())
-        : selector.bpm();
+    boolean tracked = selector.source() == TempoSource.TRACKER;
+    double b = tracked ? level.levelOf(selector.bpm()) : selector.bpm();
+    if (tracked && !level.decided()) {
+      // The tracker has a beat but the level is not chosen yet (too few onsets for a rate): the
+      // warp keeps the tempo it had rather than re-anchor at a folded guess for a beat or two.
+      return;
+    }
     if (b == warpBpm) {
       return;
     }

@@ -32,12 +32,12 @@ package continuo.tempo;
 public final class BeatTracker implements TempoEstimate {
   public static final long CHORD_NANOS = 35_000_000L;
   public static final int WINDOW = 24;
-  public static final int SEED_ONSETS = 8;
+  public static final int SEED_ONSETS = 6;
   public static final double PHASE_GAIN = 0.4;
   public static final double PERIOD_GAIN = 0.15;
   public static final double STEP_FRACTION = 0.06;
   public static final int STEP_ONSETS = 3;
-  public static final int SETTLE_BEATS = 2;
+  public static final int SETTLE_BEATS = 1;
   /** Beats between checks that the oscillator runs at the best period or an octave of it. */
   public static final int LEVEL_CHECK_BEATS = 8;
   /** How much better another period must score for a check to move the oscillator there. */
@@ -205,6 +205,11 @@ public final class BeatTracker implements TempoEstimate {
       double p = histogram.best();
       if (p > 0 && everSettled) {
         p *= Math.pow(2, Math.rint(Math.log(period / p) / Math.log(2)));
+        // Not from a beat divided in two to a neighbour divided in three: a 3-3-2 syncopation
+        // makes its dotted eighth (3:4 of the beat) the best period whenever the phase slips.
+        if (Math.abs(p / period - 1) > STEP_FRACTION && binary(period) && !binary(p)) {
+          p = period;
+        }
       }
       seed(p > 0 ? p : period, t);
       updateSettled();

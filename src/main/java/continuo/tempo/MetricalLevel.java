@@ -13,7 +13,8 @@ package continuo.tempo;
  * (the second term a weak pull towards R). Hysteresis: the candidate in the octave of the level
  * chosen before has its cost lowered by {@link #HYSTERESIS}, so the level does not flip on every
  * onset when the density sits between two. A model without {@code D} (or before enough onsets are
- * heard) gets the octave of B nearest R, as {@link TimeWarp#tempoOf} folds it.
+ * heard) gets the octave of B nearest R, as {@link TimeWarp#tempoOf} folds it; {@link #decided}
+ * says which it was, so that the engine need not warp a model that gives {@code D} by that guess.
  *
  * <p>The onset rate: note-ons within {@link #CHORD_NANOS} of the first of a chord are one onset;
  * the last {@link #WINDOW} gaps between onsets are kept in a preallocated ring, and the rate is the
@@ -44,6 +45,7 @@ public final class MetricalLevel {
   private long askedHeard = -1;
   private double askedBpm = Double.NaN;
   private double answer;
+  private boolean decided;
 
   /**
    * Hears the player for a model whose reference tempo is {@code referenceBpm} (20..400) and whose
@@ -58,6 +60,7 @@ public final class MetricalLevel {
     this.onsetsPerBeat = onsetsPerBeat > 0 ? onsetsPerBeat : Double.NaN;
     chosen = Double.NaN;
     askedHeard = -1;
+    decided = false;
   }
 
   /** A note-on of the player's at {@code nanos} (in time order). */
@@ -81,6 +84,7 @@ public final class MetricalLevel {
     lastOnset = Long.MIN_VALUE;
     chosen = Double.NaN;
     askedHeard = -1;
+    decided = false;
   }
 
   /**
@@ -100,11 +104,23 @@ public final class MetricalLevel {
     return answer;
   }
 
+  /**
+   * Whether the last {@link #levelOf} answer is the level to hear: chosen from the onset rate, or
+   * folded for a model that gives no onsets per beat. False while a model that gives them has
+   * heard fewer than {@link #MIN_GAPS} gaps: the fold is then only a guess, and a wrong one makes
+   * the model hear the opening at twice or half its density.
+   */
+  public boolean decided() {
+    return decided;
+  }
+
   private double choose(double trackerBpm) {
     double rate = onsetsPerSecond(trackerBpm);
     if (Double.isNaN(onsetsPerBeat) || Double.isNaN(rate)) {
+      decided = Double.isNaN(onsetsPerBeat);
       return nearestOctave(trackerBpm);
     }
+    decided = true;
     double best = Double.NaN;
     double bestCost = Double.POSITIVE_INFINITY;
     for (int octave = -1; octave <= 1; octave++) {

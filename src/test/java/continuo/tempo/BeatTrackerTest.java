@@ -23,52 +23,39 @@ class BeatTrackerTest {
   private static final long START = 1_000_000_000L;
   private static final double[] FACTORS = {0.67, 0.8, 1.0, 1.25, 1.5};
 
-  private static List<Tune> duple() {
+  private static List<Tune> nottingham() {
     List<Tune> tunes = new ArrayList<>();
     for (String n : TempoFixtures.NOTTINGHAM) {
-      if (!n.startsWith("waltz")) {
-        tunes.add(TempoFixtures.load("nottingham-" + n, 120, 4));
-      }
+      tunes.add(TempoFixtures.load("nottingham-" + n, 120, n.startsWith("waltz") ? 3 : 4));
     }
     return tunes;
   }
 
   @Test
-  void settlesWithinTwoBarsOnSteadyReelsAndHornpipesFromEightyTo180Bpm() {
-    int cases = 0;
-    int withinTwoBars = 0;
-    StringBuilder late = new StringBuilder();
-    for (Tune tune : duple()) {
+  void everySteadyNottinghamRunSettlesWithinTwoBarsFromSixtyTo180Bpm() {
+    for (Tune tune : nottingham()) {
       for (double f : FACTORS) {
         double bpm = tune.writtenBpm() * f;
         TrackerRuns.Result r = TrackerRuns.run(
             TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
-        cases++;
-        withinTwoBars += r.settleBeats() <= 8 ? 1 : 0;
-        if (r.settleBeats() > 8) {
-          late.append(' ').append(tune.name()).append('@').append(Math.round(bpm)).append(": ")
-              .append(r.settleBeats());
-        }
-        assertTrue(r.settleBeats() <= 12, tune.name() + " at " + bpm + " settled at beat "
-            + r.settleBeats());
+        assertTrue(r.settleBeats() <= 2 * tune.beatsPerBar(), tune.name() + " at " + bpm
+            + " settled at beat " + r.settleBeats());
         assertFalse(r.levelChanged(), tune.name() + " at " + bpm + " changed metrical level");
         assertTrue(r.maxPhaseError() < 0.3, tune.name() + " beats off the written ones by "
             + r.maxPhaseError());
       }
     }
-    assertTrue(withinTwoBars >= 0.9 * cases,
-        withinTwoBars + " of " + cases + " settled within two bars; late:" + late);
   }
 
   @Test
   void followsARampOfTenPercentOverEightBarsWithinThreePercent() {
-    for (Tune tune : duple()) {
+    for (Tune tune : nottingham()) {
       for (double to : new double[] {1.1, 0.9}) {
         double bpm = tune.writtenBpm();
         TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
             tune, TempoFixtures.ramp(bpm, 16, 32, bpm * to), START), 0.03, 0);
-        assertTrue(r.settleBeats() <= 12, tune.name() + " ramp to " + to + "x: within 3 % only from"
-            + " beat " + r.settleBeats());
+        assertTrue(r.settleBeats() <= 2 * tune.beatsPerBar(), tune.name() + " ramp to " + to
+            + "x: within 3 % only from beat " + r.settleBeats());
         assertTrue(r.maxErrorAfterSettle() <= 0.03, tune.name() + " ramp to " + to + "x: error "
             + r.maxErrorAfterSettle());
       }
@@ -77,9 +64,7 @@ class BeatTrackerTest {
 
   @Test
   void followsEveryStepOfTwentyPercentWithinTwoBars() {
-    List<Tune> tunes = duple();
-    tunes.add(TempoFixtures.load("nottingham-waltzes2", 120, 3));
-    for (Tune tune : tunes) {
+    for (Tune tune : nottingham()) {
       for (double to : new double[] {1.2, 0.8}) {
         double bpm = tune.writtenBpm();
         TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
@@ -91,15 +76,7 @@ class BeatTrackerTest {
   }
 
   @Test
-  void popSong001SettlesWithinTwoBarsAtEveryTempoAnd030AtItsOwn() {
-    Tune tune = pop("pop909-001");
-    for (double f : FACTORS) {
-      double bpm = tune.writtenBpm() * f;
-      TrackerRuns.Result r = TrackerRuns.run(
-          TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
-      assertTrue(r.settleBeats() <= 8, "pop909-001 at " + bpm + " settled at beat "
-          + r.settleBeats());
-    }
+  void popSong030SettlesWithinTwoBarsAtItsWrittenTempo() {
     TrackerRuns.Result r = TrackerRuns.run(
         TempoFixtures.perform(pop("pop909-030"), TempoFixtures.steady(60), START), 0.03, 0);
     assertTrue(r.settleBeats() <= 8, "pop909-030 at 60 bpm settled at beat " + r.settleBeats());
@@ -129,12 +106,28 @@ class BeatTrackerTest {
   @Test
   void popSongsAtTheirWrittenTempoAreFollowedAtMostOnsetsAfterTwoBars() {
     for (String song : new String[] {"pop909-001", "pop909-003", "pop909-030"}) {
-      Tune tune = TempoFixtures.all().stream().filter(t -> t.name().equals(song)).findFirst()
-          .orElseThrow();
+      Tune tune = pop(song);
       TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
           tune, TempoFixtures.steady(tune.writtenBpm()), START), 0.03, 0);
       assertTrue(r.shareWithin() >= 0.95, song + ": within 3 % at " + r.shareWithin()
           + " of onsets after two bars");
+    }
+  }
+
+  @Test
+  void popSongs001And003SettleWithinTwoBarsFromSixtyTo135Bpm() {
+    for (String song : new String[] {"pop909-001", "pop909-003"}) {
+      Tune tune = pop(song);
+      for (double f : FACTORS) {
+        double bpm = tune.writtenBpm() * f;
+        if (bpm < 60) {
+          continue;
+        }
+        TrackerRuns.Result r = TrackerRuns.run(
+            TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
+        assertTrue(r.settleBeats() <= 8, song + " at " + bpm + " settled at beat "
+            + r.settleBeats());
+      }
     }
   }
 

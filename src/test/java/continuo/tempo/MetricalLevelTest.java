@@ -1,6 +1,7 @@
 package continuo.tempo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,13 +46,18 @@ class MetricalLevelTest {
     level.use(120, Double.NaN);
     play(level, 0, 24, 1000.0 / 6);
     assertEquals(90, level.levelOf(90), 1e-9, "90 is in 120's octave");
+    assertTrue(level.decided(), "without the model's density the fold is the level");
     assertEquals(160.8, level.levelOf(80.4), 1e-9);
     level.use(120, 2);
     level.reset();
     play(level, 0, MetricalLevel.MIN_GAPS, 1000.0 / 6); // one gap short
     assertEquals(90, level.levelOf(90), 1e-9);
+    assertFalse(level.decided(), "the fold is only a guess until the rate is known");
     level.noteOn(MetricalLevel.MIN_GAPS * 1000 * MS / 6);
     assertEquals(180, level.levelOf(90), 1e-9);
+    assertTrue(level.decided());
+    level.reset();
+    assertFalse(level.decided(), "forgotten with the onsets");
   }
 
   @Test

@@ -25,7 +25,12 @@ final class TrackerRuns {
     double[] phase = new double[n];
     for (int i = 0; i < n; i++) {
       tracker.noteOn(p.nanos()[i], p.pitches()[i], p.velocities()[i]);
+      // As the engine and generate do: the tracker is updated when the next note-on comes (at
+      // most a chord window later), so the notes of a chord are one onset, as a player's are.
       long now = p.nanos()[i] + BeatTracker.CHORD_NANOS + 1;
+      if (i + 1 < n) {
+        now = Math.min(now, p.nanos()[i + 1]);
+      }
       tracker.update(now);
       if (tracker.settled()) {
         err[i] = TempoFixtures.octaveError(tracker.bpm(), p.trueBpm()[i]);
