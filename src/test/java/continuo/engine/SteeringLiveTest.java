@@ -61,6 +61,10 @@ class SteeringLiveTest {
     Sampler sampler = new Sampler(seed, 388);
     engine = new LiveEngine(clock, input, out.ring, 0, p, stepper, sampler::sample, null,
         List.of(), counters);
+    // The tunes are played at their written 120 bpm, the model's reference: a fixed tempo keeps
+    // these measurements of steering apart from the tempo the tracker and the live metrical level
+    // would choose for each tune (LiveTempoFollowTest measures those).
+    engine.fixTempo(120);
     return engine;
   }
 
