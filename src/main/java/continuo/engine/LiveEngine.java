@@ -209,9 +209,7 @@ public final class LiveEngine implements Agent {
    * tempo and its source then, for the log; {@link #transportEvents} counts them.
    */
   public String lastTransport() {
-    int kind = timekeeper.lastTransport();
-    return kind == MidiClockFollower.START ? "started"
-        : kind == MidiClockFollower.CONTINUE ? "continued" : "stopped";
+    return timekeeper.lastTransport();
   }
 
   /** Any thread: Start, Continue and Stop messages followed so far. */

@@ -273,9 +273,11 @@ final class Timekeeper {
     return transportEvents;
   }
 
-  /** Any thread: the last of them ({@link MidiClockFollower#START}, {@code CONTINUE}, {@code STOP}). */
-  int lastTransport() {
-    return lastTransport;
+  /** Any thread: the last of them, for the log: "started", "continued" or "stopped". */
+  String lastTransport() {
+    int kind = lastTransport;
+    return kind == MidiClockFollower.START ? "started"
+        : kind == MidiClockFollower.CONTINUE ? "continued" : "stopped";
   }
 
   /** Any thread: the tempo when the last of them came. */

@@ -7,12 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * How dense a corpus's music is on its own beat, for a model's {@code onsets_per_beat}: per piece,
@@ -43,16 +40,7 @@ public final class OnsetDensity {
         }
         continue;
       }
-      List<Path> files;
-      if (Files.isDirectory(source)) {
-        try (Stream<Path> walk = Files.walk(source)) {
-          files = walk.filter(Files::isRegularFile).filter(OnsetDensity::isMidi)
-              .sorted(Comparator.comparing(Path::toString)).toList();
-        }
-      } else {
-        files = isMidi(source) ? List.of(source) : List.of();
-      }
-      for (Path f : files) {
+      for (Path f : TempoMaps.midiFiles(source)) {
         if (Files.size(f) <= MidiFiles.MAX_BYTES) {
           add(perPiece, midi(Files.readAllBytes(f)));
         }
@@ -133,10 +121,5 @@ public final class OnsetDensity {
       tempo = change.getValue();
     }
     return Math.round(nanos + (tick - from) * 1000.0 * tempo / ticksPerQuarter);
-  }
-
-  private static boolean isMidi(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".mid") || name.endsWith(".midi");
   }
 }

@@ -34,7 +34,6 @@ public final class TempoMaps {
   public static Double medianBpm(List<Path> sources) throws IOException {
     List<Double> tempos = new ArrayList<>();
     for (Path source : sources) {
-      List<Path> files;
       if (Files.isRegularFile(source) && source.toString().endsWith(".json")) {
         for (List<List<Note>> split : JsbChorales.read(source).values()) {
           for (int i = 0; i < split.size(); i++) {
@@ -43,15 +42,7 @@ public final class TempoMaps {
         }
         continue;
       }
-      if (Files.isDirectory(source)) {
-        try (Stream<Path> walk = Files.walk(source)) {
-          files = walk.filter(Files::isRegularFile).filter(TempoMaps::isMidi)
-              .sorted(Comparator.comparing(Path::toString)).toList();
-        }
-      } else {
-        files = isMidi(source) ? List.of(source) : List.of();
-      }
-      for (Path f : files) {
+      for (Path f : midiFiles(source)) {
         if (Files.size(f) <= MidiFiles.MAX_BYTES) {
           Double bpm = mainBpm(Files.readAllBytes(f));
           if (bpm != null) {
@@ -67,6 +58,17 @@ public final class TempoMaps {
     int n = tempos.size();
     double median = n % 2 == 1 ? tempos.get(n / 2) : (tempos.get(n / 2 - 1) + tempos.get(n / 2)) / 2;
     return Math.round(median * 10) / 10.0;
+  }
+
+  /** The MIDI files of a source: the file itself, or those under a folder, sorted by path. */
+  static List<Path> midiFiles(Path source) throws IOException {
+    if (!Files.isDirectory(source)) {
+      return isMidi(source) ? List.of(source) : List.of();
+    }
+    try (Stream<Path> walk = Files.walk(source)) {
+      return walk.filter(Files::isRegularFile).filter(TempoMaps::isMidi)
+          .sorted(Comparator.comparing(Path::toString)).toList();
+    }
   }
 
   private static boolean isMidi(Path file) {
