@@ -89,7 +89,9 @@ class LiveSessionTest {
       assertFalse(session.isConnectionAlive());
       loop.plugIn();
       clock.advanceMillis(400);
-      Thread.sleep(200); // the supervisor runs many times: the fake clock says it is too early
+      // Longer than the backoff in real time, so that a supervisor reading the system clock rather
+      // than the session's retries here; it looks every millisecond, so it has looked many times.
+      Thread.sleep(700);
       assertEquals(1, loop.opens(), "no retry before the first 0.5 s of backoff: " + log);
       clock.advanceMillis(200);
       waitFor(() -> log.stream().anyMatch(l -> l.contains("event=midi_reconnected")),
