@@ -33,11 +33,19 @@ class JavaSoundConnectionTest {
         SystemNanoClock.INSTANCE, counters, false);
     try {
       assertTrue(rms(audio, 0.2) < 1e-3, "silence before any note");
-      long now = System.nanoTime();
-      output.offer(now + 50_000_000L, MidiMessage.of(MidiMessage.NOTE_ON, 1, 69, 110));
-      output.offer(now + 300_000_000L, MidiMessage.of(MidiMessage.NOTE_OFF, 1, 69, 0));
-      Thread.sleep(150); // the output thread sends the note-on at its time
-      assertTrue(rms(audio, 0.1) > 1e-3, "the note sounds");
+      long due = System.nanoTime() + 300_000_000L;
+      output.offer(due, MidiMessage.of(MidiMessage.NOTE_ON, 1, 69, 110));
+      output.offer(due + 250_000_000L, MidiMessage.of(MidiMessage.NOTE_OFF, 1, 69, 0));
+      // The synthesizer renders what it was sent by the time the audio is read: a note-on sent
+      // before its time (the output thread has had 0.1 s to send it) would sound here. Only when
+      // the read ended before the note-on was due: a machine that stalled proves nothing.
+      Thread.sleep(100);
+      double early = rms(audio, 0.05);
+      if (System.nanoTime() < due) {
+        assertTrue(early < 1e-3, "nothing sounds before the note-on's time: rms " + early);
+      }
+      Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000 + 100));
+      assertTrue(rms(audio, 0.1) > 1e-3, "the note sounds once it is due");
       Thread.sleep(1_500); // the note-off went out; let the release ring out
       rms(audio, 2.0);
       assertTrue(rms(audio, 0.2) < 1e-3, "the note-off released it");
