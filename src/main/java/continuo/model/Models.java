@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Chooses the LSTM step implementation. The real-time path is the fastest measured on the target
- * machine (see the README's table): the Vector API stepper when the {@code jdk.incubator.vector}
- * module is present (the {@code ./continuo} launcher adds it), otherwise the plain Java stepper,
- * which needs nothing beyond the JDK (so {@code java -jar} alone still works, a little slower).
+ * machine (BENCHMARKS.md, "The LSTM step"): the Vector API stepper when the
+ * {@code jdk.incubator.vector} module is present (the {@code ./continuo} launcher adds it),
+ * otherwise the plain Java stepper, which needs nothing beyond the JDK (so {@code java -jar} alone
+ * still works, a little slower).
  */
 public final class Models {
   private Models() {}
