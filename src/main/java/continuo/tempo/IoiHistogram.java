@@ -108,6 +108,11 @@ final class IoiHistogram {
 
   /** The comb score of the beat period in bin {@code b} (after {@link #prepare}). */
   double score(int b) {
+    return comb(b) * prior[b];
+  }
+
+  /** The comb score of bin {@code b} without the lean towards the preferred period. */
+  private double comb(int b) {
     double s = 0;
     for (int k = 0; k < MULTIPLE_OFFSET.length; k++) {
       int m = b + MULTIPLE_OFFSET[k];
@@ -115,7 +120,7 @@ final class IoiHistogram {
         s += MULTIPLE_WEIGHT[k] * smooth[m];
       }
     }
-    return s * prior[b];
+    return s;
   }
 
   /**
@@ -152,6 +157,15 @@ final class IoiHistogram {
   double scoreAt(double p) {
     int b = bin(p);
     return b >= firstCandidate && b <= lastCandidate ? score(b) : 0;
+  }
+
+  /**
+   * The comb score of beat period {@code p} (ns) without the lean towards the preferred period,
+   * after {@link #prepare}; 0 out of range.
+   */
+  double evidenceAt(double p) {
+    int b = bin(p);
+    return b >= firstCandidate && b <= lastCandidate ? comb(b) : 0;
   }
 
   /** The smoothed count of intervals of {@code ioi} (ns), after {@link #prepare}; 0 out of range. */

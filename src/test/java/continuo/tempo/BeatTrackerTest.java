@@ -49,7 +49,7 @@ class BeatTrackerTest {
 
   @Test
   void followsARampOfTenPercentOverEightBarsWithinThreePercent() {
-    for (Tune tune : nottingham()) {
+    for (Tune tune : TempoFixtures.all()) {
       for (double to : new double[] {1.1, 0.9}) {
         double bpm = tune.writtenBpm();
         TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
@@ -64,7 +64,7 @@ class BeatTrackerTest {
 
   @Test
   void followsEveryStepOfTwentyPercentWithinTwoBars() {
-    for (Tune tune : nottingham()) {
+    for (Tune tune : TempoFixtures.all()) {
       for (double to : new double[] {1.2, 0.8}) {
         double bpm = tune.writtenBpm();
         TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
@@ -75,58 +75,32 @@ class BeatTrackerTest {
     }
   }
 
-  @Test
-  void popSong030SettlesWithinTwoBarsAtItsWrittenTempo() {
-    TrackerRuns.Result r = TrackerRuns.run(
-        TempoFixtures.perform(pop("pop909-030"), TempoFixtures.steady(60), START), 0.03, 0);
-    assertTrue(r.settleBeats() <= 8, "pop909-030 at 60 bpm settled at beat " + r.settleBeats());
-  }
-
   /**
-   * Song 007's 3-3-2 syncopation makes the dotted quarter its strongest period; the onsets' grid
-   * is binary, so the tracker must end on the beat (at the written level), not two-thirds of it.
+   * Every steady run of the POP909 songs at 0.67x-1.5x (60-180 bpm) settles within 2 bars without
+   * a change of level, so every note after bar 2 is within 3 %. Song 030 opens with a chord and
+   * almost four beats of silence before its melody; song 007's 3-3-2 syncopation makes the dotted
+   * quarter its strongest period at first, and its onsets' grid is binary, so the tracker must
+   * take the beat (the written level), not two-thirds of it.
    */
   @Test
-  void popSong007EndsOnItsBeatNotTwoThirdsOfIt() {
-    Tune tune = pop("pop909-007");
-    for (double bpm : new double[] {136, 170}) {
-      TrackerRuns.Result r = TrackerRuns.run(
-          TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
-      assertTrue(r.settleBeats() <= 32, "pop909-007 at " + bpm + " settled at beat "
-          + r.settleBeats());
-      assertEquals(0, r.level(), "pop909-007 at " + bpm + " followed at level " + r.level());
-    }
-  }
-
-  private static Tune pop(String song) {
-    return TempoFixtures.all().stream().filter(t -> t.name().equals(song)).findFirst()
-        .orElseThrow();
-  }
-
-  @Test
-  void popSongsAtTheirWrittenTempoAreFollowedAtMostOnsetsAfterTwoBars() {
-    for (String song : new String[] {"pop909-001", "pop909-003", "pop909-030"}) {
-      Tune tune = pop(song);
-      TrackerRuns.Result r = TrackerRuns.run(TempoFixtures.perform(
-          tune, TempoFixtures.steady(tune.writtenBpm()), START), 0.03, 0);
-      assertTrue(r.shareWithin() >= 0.95, song + ": within 3 % at " + r.shareWithin()
-          + " of onsets after two bars");
-    }
-  }
-
-  @Test
-  void popSongs001And003SettleWithinTwoBarsFromSixtyTo135Bpm() {
-    for (String song : new String[] {"pop909-001", "pop909-003"}) {
-      Tune tune = pop(song);
+  void everySteadyPopRunSettlesWithinTwoBarsFromSixtyTo180Bpm() {
+    for (Tune tune : TempoFixtures.all()) {
+      if (!tune.name().startsWith("pop909")) {
+        continue;
+      }
       for (double f : FACTORS) {
         double bpm = tune.writtenBpm() * f;
-        if (bpm < 60) {
+        if (bpm < 60 || bpm > 180) {
           continue;
         }
         TrackerRuns.Result r = TrackerRuns.run(
             TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
-        assertTrue(r.settleBeats() <= 8, song + " at " + bpm + " settled at beat "
-            + r.settleBeats());
+        assertTrue(r.settleBeats() <= 2 * tune.beatsPerBar(), tune.name() + " at " + bpm
+            + " settled at beat " + r.settleBeats());
+        assertFalse(r.levelChanged(), tune.name() + " at " + bpm + " changed metrical level");
+        if (tune.name().equals("pop909-007")) {
+          assertEquals(0, r.level(), "pop909-007 at " + bpm + " followed at level " + r.level());
+        }
       }
     }
   }
