@@ -19,14 +19,15 @@ package continuo.tempo;
  *
  * <p>The oscillator keeps the metrical level it seeded at. It moves when the intervals among the
  * onsets of the last few beats alone agree on another period ({@link TempoStep}: a change of
- * tempo; it starts again there, phased on those onsets), and every {@link #LEVEL_CHECK_BEATS}
- * beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times higher in two checks
- * running, or when a beat divided in three has a two-thirds divided in two that scores
- * {@link #LEVEL_TIE} of it (a 3-3-2 syncopation had taken the beat); an oscillator that has not
- * settled after {@link #RESEED_BEATS} beats starts again, at the octave it followed before if it
- * had settled. Confidence is the share of recent beats that had an onset
- * on them; the tracker has settled once it has run {@link #SETTLE_BEATS} beats with a confidence
- * of at least {@link #SETTLED_CONFIDENCE}, and stays so down to {@link #UNSETTLED_CONFIDENCE}.
+ * tempo; it starts again there, phased on those onsets) unless those onsets still line up on its
+ * beats at least as well as on that period (a run of notes off the grid), and every
+ * {@link #LEVEL_CHECK_BEATS} beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times
+ * higher in two checks running, or when a beat divided in three has a two-thirds divided in two
+ * that scores {@link #LEVEL_TIE} of it (a 3-3-2 syncopation had taken the beat); an oscillator that
+ * has not settled after {@link #RESEED_BEATS} beats starts again, at the octave it followed before
+ * if it had settled. Confidence is the share of recent beats that had an onset on them; the
+ * tracker has settled once it has run {@link #SETTLE_BEATS} beats with a confidence of at least
+ * {@link #SETTLED_CONFIDENCE}, and stays so down to {@link #UNSETTLED_CONFIDENCE}.
  * docs/tempo.md gives the figures on real tunes.
  *
  * <p>Single-threaded: the thread that reads the player's input calls {@link #noteOn} (and
@@ -193,6 +194,9 @@ public final class BeatTracker implements TempoEstimate {
       }
     }
     double stepped = step.check(t, times, weights, pairBins, onsets, period);
+    if (stepped > 0 && stillOnTheBeat(stepped, step.recentOnsets())) {
+      stepped = 0;
+    }
     if (stepped > 0) {
       seed(stepped, t, step.recentOnsets());
     }
@@ -291,13 +295,7 @@ public final class BeatTracker implements TempoEstimate {
     double bestScore = -1;
     for (int i = 0; i < n; i++) {
       long anchor = times[(onsets - 1 - i) % WINDOW];
-      double s = 0;
-      for (int j = 0; j < n; j++) {
-        int idx = (onsets - 1 - j) % WINDOW;
-        double x = (times[idx] - anchor) / p;
-        double d = x - Math.rint(x);
-        s += weights[idx] * Math.exp(-0.5 * d * d / (PULL_WIDTH * PULL_WIDTH));
-      }
+      double s = alignment(anchor, p, n);
       if (s > bestScore + 1e-9) {
         bestScore = s;
         best = anchor;
@@ -319,6 +317,36 @@ public final class BeatTracker implements TempoEstimate {
     nextLevelCheck = LEVEL_CHECK_BEATS;
     levelCandidate = 0;
     step.reset();
+  }
+
+  /**
+   * Whether the last {@code n} onsets line up on the running oscillator's beats at least as well
+   * as on period {@code p} at its best phase: then the intervals that suggest {@code p} are the
+   * player's timing around a beat that still holds (a run of notes off the grid), not a new tempo.
+   */
+  private boolean stillOnTheBeat(double p, int n) {
+    double current = alignment(beatTime + beatOffset, period, n);
+    for (int i = 0; i < n; i++) {
+      if (alignment(times[(onsets - 1 - i) % WINDOW], p, n) > current) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The onset weight among the last {@code n} onsets on the beats of period {@code p} through
+   * {@code anchor} (ns), each scaled down the further it is from its nearest beat.
+   */
+  private double alignment(double anchor, double p, int n) {
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      int idx = (onsets - 1 - j) % WINDOW;
+      double x = (times[idx] - anchor) / p;
+      double d = x - Math.rint(x);
+      s += weights[idx] * Math.exp(-0.5 * d * d / (PULL_WIDTH * PULL_WIDTH));
+    }
+    return s;
   }
 
   /**

@@ -105,6 +105,29 @@ class BeatTrackerTest {
     }
   }
 
+  /**
+   * The tempos between those of the figures: every fixture at 0.7x-1.4x in steps of 0.05 (60-180
+   * bpm) settles within 2 bars without a change of level. Song 003 at 1.35x and 1.4x has a run of
+   * melody notes off the sixteenth grid (beats 45.97-46.99) whose intervals suggest a beat 9 %
+   * slower; the tracker must keep its beat, which the onsets still fall on.
+   */
+  @Test
+  void everySteadyRunBetweenTheFiguresTemposSettlesWithinTwoBars() {
+    for (Tune tune : TempoFixtures.all()) {
+      for (int k = 14; k <= 28; k++) {
+        double bpm = tune.writtenBpm() * k * 0.05;
+        if (bpm < 60 || bpm > 180) {
+          continue;
+        }
+        TrackerRuns.Result r = TrackerRuns.run(
+            TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START), 0.03, 0);
+        assertTrue(r.settleBeats() <= 2 * tune.beatsPerBar(), tune.name() + " at " + bpm
+            + " settled at beat " + r.settleBeats());
+        assertFalse(r.levelChanged(), tune.name() + " at " + bpm + " changed metrical level");
+      }
+    }
+  }
+
   @Test
   void aSteadyPulseOfBassAndMelodySettlesOnItsBeat() {
     BeatTracker tracker = new BeatTracker();
