@@ -1,6 +1,7 @@
 package continuo.bench;
 
 import continuo.encoding.PerformanceEncoding;
+import continuo.engine.LevelJudge;
 import continuo.engine.LiveEngine;
 import continuo.metrics.Counters;
 import continuo.midi.MidiEventRing;
@@ -15,12 +16,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The live engine as {@code continuo run} runs it (its own thread, the same idle strategy, the real
- * clock, a real model and sampler), with the benchmark standing in for the MIDI backend: it offers
+ * clock, a real model and sampler, the level judge on its own thread), with the benchmark standing in for the MIDI backend: it offers
  * the player's messages to the input ring and drains the output (and record) rings itself.
  */
 final class EngineHarness implements AutoCloseable {
@@ -33,6 +35,7 @@ final class EngineHarness implements AutoCloseable {
   final MidiEventRing record = new MidiEventRing(1 << 16, counters.newCounter("record.dropped"));
   final LiveEngine engine;
   private final AgentRunner runner;
+  private final AgentRunner levelRunner;
 
   EngineHarness(LstmWeights weights, int gapMs, long seed) {
     LstmStepper stepper = Models.stepper(weights);
@@ -42,6 +45,11 @@ final class EngineHarness implements AutoCloseable {
     Sampler sampler = new Sampler(seed, PerformanceEncoding.VOCAB_SIZE);
     engine = new LiveEngine(SystemNanoClock.INSTANCE, new MidiEventRing[] {input}, output, record,
         OUTPUT_LEAD_NANOS, preset, stepper, sampler::sample, null, List.of(), counters);
+    LevelJudge judge = LevelJudge.threaded(LevelJudge.WINDOW_EVENTS);
+    engine.judgeLevelsWith(judge);
+    levelRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(5)),
+        Throwable::printStackTrace, null, judge);
+    AgentRunner.startOnThread(levelRunner);
     runner = new AgentRunner(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
         TimeUnit.MICROSECONDS.toNanos(200)), Throwable::printStackTrace,
         counters.newCounter("engine.runner.errors"), engine);
@@ -95,5 +103,6 @@ final class EngineHarness implements AutoCloseable {
       Thread.onSpinWait();
     }
     runner.close();
+    levelRunner.close();
   }
 }

@@ -5,10 +5,10 @@ import continuo.encoding.EventEncoder;
 import continuo.encoding.MidiFiles;
 import continuo.encoding.Note;
 import continuo.encoding.PerformanceEncoding;
+import continuo.engine.LevelChoice;
 import continuo.engine.ReferenceTempo;
 import continuo.engine.Steering;
 import continuo.midifile.MidiFileReader;
-import continuo.model.LstmState;
 import continuo.model.LstmStepper;
 import continuo.preset.Preset;
 import continuo.preset.Settings;
@@ -177,52 +177,45 @@ final class GenerateCommand implements Callable<Integer> {
     return heard;
   }
 
+  /** The primer's last events the model is asked about. */
+  static final int LEVEL_EVENTS = 512;
+
   /**
    * Which metrical level the tracker followed is its guess (a reel at 180 bpm in eighths has the
-   * onsets of one at 90 in sixteenths); the model knows how dense its music is at its reference
-   * tempo, so the level at which it finds the warped primer likeliest is taken: the tracker's
-   * tempo, half or double it.
+   * onsets of one at 90 in sixteenths, a jig's beat is a dotted quarter); the model is asked at
+   * which of the tracker's levels it hears the primer's last {@link #LEVEL_EVENTS} note events
+   * best, as the live engine asks it ({@link LevelChoice}).
    */
   private PrimerTempo likeliestLevel(ModelChoice.Resolved model, List<Note> primerNotes,
       PrimerTempo tracked) throws java.io.IOException {
-    double reference = ReferenceTempo.of(model.weights().config());
-    PrimerTempo best = tracked;
-    double bestNll = Double.POSITIVE_INFINITY;
+    LevelChoice.Window window = window(primerNotes, LEVEL_EVENTS);
+    double level;
     try (LstmStepper stepper = ModelChoice.reproducibleStepper(model.weights())) {
-      for (double level : new double[] {1, 0.5, 2}) {
-        PrimerTempo t = level == 1 ? tracked : PrimerTempo.follow(primerNotes, 0,
-            tempoMapBpm(primerNotes), reference, level);
-        double nll = negativeLogLikelihood(stepper,
-            EventEncoder.encode(t.toModel(primerNotes)));
-        if (nll < bestNll) {
-          bestNll = nll;
-          best = t;
-        }
-      }
+      level = new LevelChoice(stepper).choose(window, tracked.bpm(),
+          ReferenceTempo.of(model.weights().config()),
+          ReferenceTempo.onsetsPerBeat(model.weights().config()), Double.NaN);
     }
-    return best;
+    if (Double.isNaN(level)) {
+      return tracked;
+    }
+    return PrimerTempo.follow(primerNotes, 0, tempoMapBpm(primerNotes),
+        ReferenceTempo.of(model.weights().config()), level / tracked.bpm());
   }
 
-  /** The model's surprise at {@code tokens}, in nats, summed. */
-  static double negativeLogLikelihood(LstmStepper stepper, int[] tokens) {
-    LstmState state = stepper.newState();
-    float[] logits = new float[stepper.config().vocabSize()];
-    double nll = 0;
-    for (int i = 0; i < tokens.length; i++) {
-      if (i > 0) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-          max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-          sum += Math.exp(l - max);
-        }
-        nll += max + Math.log(sum) - logits[tokens[i]];
-      }
-      stepper.step(state, tokens[i], logits);
+  /** The last {@code capacity} note events of {@code notes} (starts and ends), in time order. */
+  static LevelChoice.Window window(List<Note> notes, int capacity) {
+    List<long[]> events = new ArrayList<>(2 * notes.size());
+    for (Note n : notes) {
+      events.add(new long[] {n.startMicros() * 1000, n.channel(), n.pitch(), n.velocity()});
+      events.add(new long[] {Math.max(n.startMicros() + 1, n.endMicros()) * 1000, n.channel(),
+          n.pitch(), 0});
     }
-    return nll;
+    events.sort(java.util.Comparator.comparingLong(e -> e[0]));
+    LevelChoice.Window w = new LevelChoice.Window(capacity);
+    for (long[] e : events.subList(Math.max(0, events.size() - capacity), events.size())) {
+      w.add(e[0], (int) e[1], (int) e[2], (int) e[3]);
+    }
+    return w;
   }
 
   /** The primer file's tempo at its first note: only a hint (see {@link PrimerTempo}). */

@@ -230,9 +230,9 @@ final class RunCommand implements Callable<Integer>, PresetOptions.Holder {
 
   /** Appends the tempo and its source, as {@code 96.0 bpm clock}. */
   static StringBuilder appendTempo(StringBuilder out, LiveEngine e) {
-    long tenths = Math.round(e.tempoBpm() * 10);
+    long tenths = Math.round(e.tempo().statusBpm() * 10);
     return out.append(tenths / 10).append('.').append(tenths % 10).append(" bpm ")
-        .append(e.tempoSource() == null ? "-" : e.tempoSource().label());
+        .append(e.tempo().statusSource() == null ? "-" : e.tempo().statusSource().label());
   }
 
   private static void log(PrintStream out, boolean tty, String line) {

@@ -57,7 +57,7 @@ final class StatusAgent implements Agent {
       learnReported = true;
       work++;
     }
-    if (e.tempoSourceChanges() != tempoChanges) {
+    if (e.tempo().sourceChanges() != tempoChanges) {
       // The first choice is in the ready line; each change after it is logged.
       if (tempoChanges > 0) {
         logLine.setLength(0);
@@ -66,8 +66,8 @@ final class StatusAgent implements Agent {
             .toString());
         work++;
       }
-      tempoChanges = e.tempoSourceChanges();
-      tempoSource = e.tempoSource();
+      tempoChanges = e.tempo().sourceChanges();
+      tempoSource = e.tempo().statusSource();
     }
     if (e.steering().keyChanges() != keyChanges) {
       keyChanges = e.steering().keyChanges();
@@ -75,12 +75,12 @@ final class StatusAgent implements Agent {
       log.accept(SteeringStatus.append(logLine.append("event=key "), e.steering()).toString());
       work++;
     }
-    if (e.transportEvents() != transportEvents) {
-      transportEvents = e.transportEvents();
+    if (e.tempo().transportEvents() != transportEvents) {
+      transportEvents = e.tempo().transportEvents();
       logLine.setLength(0);
-      long tenths = Math.round(e.transportBpm() * 10);
-      TempoSource from = e.transportSource();
-      log.accept(logLine.append("event=transport state=").append(e.lastTransport())
+      long tenths = Math.round(e.tempo().transportBpm() * 10);
+      TempoSource from = e.tempo().transportSource();
+      log.accept(logLine.append("event=transport state=").append(e.tempo().lastTransport())
           .append(" tempo=\"").append(tenths / 10).append('.').append(tenths % 10).append(" bpm ")
           .append(from == null ? "-" : from.label()).append('"').toString());
       work++;

@@ -184,47 +184,19 @@ public final class LiveEngine implements Agent {
     controls.learn(target);
   }
 
+  /** Set-up, before the engine runs: the model is asked through {@code judge} (see {@link Timekeeper}). */
+  public void judgeLevelsWith(LevelJudge judge) {
+    timekeeper.judgeWith(judge);
+  }
+
   /** Set-up, before the engine runs: {@code --bpm} fixes the tempo (0: follow the sources). */
   public void fixTempo(double bpm) {
     timekeeper.fixTempo(bpm, clock.nanoTime());
   }
 
-  /** Any thread: the current tempo, for the status line. */
-  public double tempoBpm() {
-    return timekeeper.statusBpm();
-  }
-
-  /** Any thread: where the tempo comes from, for the status line; null before the first choice. */
-  public TempoSource tempoSource() {
-    return timekeeper.statusSource();
-  }
-
-  /** Any thread: how many times the tempo's source was chosen (the log shows each change). */
-  public long tempoSourceChanges() {
-    return timekeeper.sourceChanges();
-  }
-
-  /**
-   * Any thread: the last transport message followed ("started", "continued", "stopped"), the
-   * tempo and its source then, for the log; {@link #transportEvents} counts them.
-   */
-  public String lastTransport() {
-    return timekeeper.lastTransport();
-  }
-
-  /** Any thread: Start, Continue and Stop messages followed so far. */
-  public long transportEvents() {
-    return timekeeper.transportEvents();
-  }
-
-  /** Any thread: the tempo when the last transport message came. */
-  public double transportBpm() {
-    return timekeeper.transportBpm();
-  }
-
-  /** Any thread: the tempo's source when the last transport message came. */
-  public TempoSource transportSource() {
-    return timekeeper.transportSource();
+  /** Any thread: the tempo and its source, and the transport, for the status line and log. */
+  public TempoStatus tempo() {
+    return timekeeper;
   }
 
   /** The timekeeper (tempo, beat position, time warp); engine thread, or tests. */
@@ -329,13 +301,14 @@ public final class LiveEngine implements Agent {
       return;
     }
     if (MidiMessage.isNoteOn(msg)) {
-      timekeeper.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
+      timekeeper.playerNoteOn(t, msg & 0x0F, MidiMessage.data1(msg), MidiMessage.data2(msg));
       gate.recordPlayer(t, msg);
       // Barge-in first: continuo's notes go off before the player's echo of the same pitch.
       turns.playerNoteOn(t, msg & 0x0F, MidiMessage.data1(msg), MidiMessage.data2(msg));
       steering.playerNoteOn(t, MidiMessage.data1(msg), MidiMessage.data2(msg));
       gate.thru(t, msg, true);
     } else if (MidiMessage.isNoteOff(msg)) {
+      timekeeper.playerNoteOff(t, msg & 0x0F, MidiMessage.data1(msg));
       gate.recordPlayer(t, msg);
       gate.thru(t, msg, false);
       turns.playerNoteOff(t, msg & 0x0F, MidiMessage.data1(msg));
@@ -392,7 +365,7 @@ public final class LiveEngine implements Agent {
     clockOut.use(p);
     controls.use(p);
     timekeeper.use(p, clock.nanoTime());
-    timekeeper.useModel(ReferenceTempo.of(s.config()), ReferenceTempo.onsetsPerBeat(s.config()),
+    timekeeper.useModel(s, ReferenceTempo.of(s.config()), ReferenceTempo.onsetsPerBeat(s.config()),
         clock.nanoTime());
     preset = p;
   }

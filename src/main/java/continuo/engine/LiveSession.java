@@ -56,6 +56,9 @@ public final class LiveSession implements AutoCloseable {
   /** How long the recorder agent sleeps when the record ring is empty. */
   private static final long RECORDER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
+  /** How long the level judge sleeps between looks for a question. */
+  private static final long LEVEL_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   /**
    * What a session is built from besides its {@link LiveConfig}: the clock every part reads, an
    * idle strategy for each agent the session runs (each used by one agent only), and the MIDI
@@ -97,6 +100,7 @@ public final class LiveSession implements AutoCloseable {
   private SessionSupervisor supervisor;
   private AgentRunner supervisorRunner;
   private AgentRunner recorderRunner;
+  private AgentRunner levelRunner;
   private GcWatch gcWatch;
   private SessionRecorder recorder;
   private String backendName;
@@ -193,6 +197,14 @@ public final class LiveSession implements AutoCloseable {
     }
     if (config.fixedBpm() != 0) {
       engine.fixTempo(config.fixedBpm());
+    } else {
+      // Its own thread, idle but for a question every few beats: the model's answer takes tens
+      // to hundreds of milliseconds, which the engine must not wait for.
+      LevelJudge judge = LevelJudge.threaded(LevelJudge.WINDOW_EVENTS);
+      engine.judgeLevelsWith(judge);
+      levelRunner = new AgentRunner(new SleepingIdleStrategy(LEVEL_IDLE_NANOS),
+          t -> log.accept("event=level_error error=\"" + t + "\""), null, judge);
+      AgentRunner.startOnThread(levelRunner, LiveSession::daemon);
     }
     if (config.learn() != null) {
       engine.learn(config.learn());
@@ -225,8 +237,8 @@ public final class LiveSession implements AutoCloseable {
     started = true;
     log.accept(String.format(
         "event=ready preset=%s mode=%s temperature=%.2f tempo=\"%.1f bpm %s\" backend=%s "
-        + "startup_ms=%d", preset.name(), preset.mode(), preset.temperature(), engine.tempoBpm(),
-        engine.tempoSource() == null ? "-" : engine.tempoSource().label(), backendName,
+        + "startup_ms=%d", preset.name(), preset.mode(), preset.temperature(), engine.tempo().statusBpm(),
+        engine.tempo().statusSource() == null ? "-" : engine.tempo().statusSource().label(), backendName,
         (System.nanoTime() - t0) / 1_000_000));
   }
 
@@ -363,6 +375,9 @@ public final class LiveSession implements AutoCloseable {
     }
     if (switcher != null) {
       switcher.close();
+    }
+    if (levelRunner != null) {
+      levelRunner.close();
     }
     if (gcWatch != null) {
       gcWatch.close();

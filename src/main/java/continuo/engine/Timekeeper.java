@@ -1,5 +1,6 @@
 package continuo.engine;
 
+import continuo.model.LstmStepper;
 import continuo.preset.Preset;
 import continuo.tempo.BeatTracker;
 import continuo.tempo.MetricalLevel;
@@ -48,8 +49,18 @@ import continuo.tempo.TimeWarp;
  * level is chosen: the tracker can have a beat after 6 onsets and one beat, before the onset rate
  * is measured (8 gaps), and a folded guess at the wrong level would have the model hear the
  * opening at twice or half its density; until then the warp keeps the tempo it had.
+ *
+ * <h2>Asking the model</h2>
+ *
+ * With a {@link LevelJudge} ({@link #judgeWith}), the model itself is asked which level it hears
+ * the player at ({@link LevelChoice}: it tells a jig's dotted-quarter beat from a reel's quarter,
+ * which the onset rate cannot): once the tracker has a beat and the player has played
+ * {@link #FIRST_ASK} onsets, and again after every {@link #ASK_EVERY} more, the player's last
+ * {@link #WINDOW_EVENTS} note events go to the judge's thread; its verdict decides the level
+ * ({@link MetricalLevel#judged}), and until the first one the warp waits as it waits for the
+ * density. A model whose stepper cannot be shared with the judge's thread is left to the density.
  */
-final class Timekeeper {
+final class Timekeeper implements TempoStatus {
   private final MidiClockFollower clock = new MidiClockFollower();
   private final TapTempo tap = new TapTempo();
   private final BeatTracker tracker = new BeatTracker();
@@ -62,6 +73,25 @@ final class Timekeeper {
   private TimeWarp warp;
   private final MetricalLevel level = new MetricalLevel();
   private double warpBpm;
+
+  /** Onsets before the first question to the judge. */
+  static final int FIRST_ASK = 12;
+  /** Onsets between two questions. */
+  static final int ASK_EVERY = 32;
+  /** The player's note events a question is about, at most. */
+  static final int WINDOW_EVENTS = LevelJudge.WINDOW_EVENTS;
+  private LevelJudge judge;
+  private LstmStepper model;
+  private double referenceBpm;
+  private double onsetsPerBeat;
+  /** The player's recent note events, a ring of {@link #WINDOW_EVENTS}. */
+  private final long[] recentNanos = new long[WINDOW_EVENTS];
+  private final int[] recentEvents = new int[WINDOW_EVENTS];
+  private long recentCount;
+  private long onsets;
+  private long lastOnset = Long.MIN_VALUE;
+  private long askedAtOnsets = Long.MIN_VALUE;
+  private double askedTrackerBpm;
 
   private volatile double statusBpm;
   private volatile TempoSource statusSource;
@@ -91,20 +121,33 @@ final class Timekeeper {
   }
 
   /**
-   * Takes the model's reference tempo ({@code referenceBpm}, or 0 for none: no warp) and its onsets
-   * per beat there ({@code onsetsPerBeat}, or 0 for none: the tracker's tempo is folded to the
-   * octave nearest the reference). The timeline is anchored at {@code now}, so times told before
-   * keep their model times; the player's onsets heard so far still count.
+   * Set-up, before the engine runs: the model is asked which level it hears the player at, through
+   * {@code judge} (null: the onset density alone decides).
    */
-  void useModel(double referenceBpm, double onsetsPerBeat, long now) {
-    long model = toModel(now);
+  void judgeWith(LevelJudge judge) {
+    this.judge = judge;
+    level.awaitVerdicts(judge != null && warp != null);
+  }
+
+  /**
+   * Takes the model: {@code stepper}, its reference tempo ({@code referenceBpm}, or 0 for none: no
+   * warp) and its onsets per beat there ({@code onsetsPerBeat}, or 0 for none: the tracker's tempo
+   * is folded to the octave nearest the reference unless the model is asked). The timeline is
+   * anchored at {@code now}, so times told before keep their model times; the player's onsets
+   * heard so far still count, and the new model is asked anew.
+   */
+  void useModel(LstmStepper stepper, double referenceBpm, double onsetsPerBeat, long now) {
+    long modelNow = toModel(now);
+    model = stepper;
+    this.referenceBpm = referenceBpm;
+    this.onsetsPerBeat = onsetsPerBeat;
     warp = referenceBpm > 0 ? new TimeWarp(referenceBpm) : null;
     if (warp != null) {
       level.use(referenceBpm, onsetsPerBeat);
+      level.awaitVerdicts(judge != null);
+      warp.startAt(now, modelNow);
     }
-    if (warp != null) {
-      warp.startAt(now, model);
-    }
+    askedAtOnsets = Long.MIN_VALUE;
     warpBpm = 0;
     retime(now);
   }
@@ -141,10 +184,26 @@ final class Timekeeper {
     return kind;
   }
 
-  /** A note-on the player played: an onset for the beat tracker. */
-  void playerNoteOn(long t, int pitch, int velocity) {
+  /** A note-on the player played on {@code channel}: an onset for the beat tracker. */
+  void playerNoteOn(long t, int channel, int pitch, int velocity) {
     tracker.noteOn(t, pitch, velocity);
     level.noteOn(t);
+    remember(t, channel, pitch, velocity);
+    if (lastOnset == Long.MIN_VALUE || t - lastOnset > LevelChoice.CHORD_NANOS) {
+      onsets++;
+      lastOnset = t;
+    }
+  }
+
+  /** A note-off the player played, for the judge's window. */
+  void playerNoteOff(long t, int channel, int pitch) {
+    remember(t, channel, pitch, 0);
+  }
+
+  private void remember(long t, int channel, int pitch, int velocity) {
+    int i = (int) (recentCount++ % WINDOW_EVENTS);
+    recentNanos[i] = t;
+    recentEvents[i] = channel << 16 | pitch << 8 | velocity;
   }
 
   /** A controller the player moved; true when it was the tap controller (its presses tap). */
@@ -168,6 +227,7 @@ final class Timekeeper {
     }
     tracker.update(now);
     boolean changed = selector.update(now);
+    consultJudge();
     retime(now);
     // The status says the tempo the model hears: the tracker's at the level chosen for it.
     statusBpm = warp != null && selector.source() == TempoSource.TRACKER ? warpBpm
@@ -177,6 +237,36 @@ final class Timekeeper {
       sourceChanges++;
     }
     return changed ? 1 : 0;
+  }
+
+  /** Takes the judge's verdict when it came, and asks again when it is time. */
+  private void consultJudge() {
+    if (judge == null || warp == null) {
+      return;
+    }
+    if (judge.answered()) {
+      double verdict = judge.take();
+      if (judge.answeredFor() == model) {
+        level.judged(verdict, askedTrackerBpm);
+      }
+    }
+    boolean due = askedAtOnsets == Long.MIN_VALUE ? onsets >= FIRST_ASK
+        : onsets - askedAtOnsets >= ASK_EVERY;
+    if (!due || model == null || !judge.idle() || selector.source() != TempoSource.TRACKER) {
+      return;
+    }
+    LevelChoice.Window w = judge.window();
+    w.clear();
+    long n = Math.min(recentCount, WINDOW_EVENTS);
+    for (long k = recentCount - n; k < recentCount; k++) {
+      int i = (int) (k % WINDOW_EVENTS);
+      int e = recentEvents[i];
+      w.add(recentNanos[i], e >>> 16, e >>> 8 & 0x7F, e & 0xFF);
+    }
+    askedAtOnsets = onsets;
+    askedTrackerBpm = selector.bpm();
+    judge.ask(model, askedTrackerBpm, referenceBpm, onsetsPerBeat,
+        warpBpm > 0 ? warpBpm : Double.NaN);
   }
 
   private void retime(long now) {
@@ -259,39 +349,46 @@ final class Timekeeper {
   // ---------------------------------------------------------------- status (any thread)
 
   /** Any thread: the tempo as of the last update, for the status line. */
-  double statusBpm() {
+  @Override
+  public double statusBpm() {
     return statusBpm;
   }
 
   /** Any thread: the source as of the last update, or null before the first. */
-  TempoSource statusSource() {
+  @Override
+  public TempoSource statusSource() {
     return statusSource;
   }
 
   /** Any thread: Start, Continue and Stop messages followed so far. */
-  long transportEvents() {
+  @Override
+  public long transportEvents() {
     return transportEvents;
   }
 
   /** Any thread: the last of them, for the log: "started", "continued" or "stopped". */
-  String lastTransport() {
+  @Override
+  public String lastTransport() {
     int kind = lastTransport;
     return kind == MidiClockFollower.START ? "started"
         : kind == MidiClockFollower.CONTINUE ? "continued" : "stopped";
   }
 
   /** Any thread: the tempo when the last of them came. */
-  double transportBpm() {
+  @Override
+  public double transportBpm() {
     return transportBpm;
   }
 
   /** Any thread: the tempo's source when the last of them came. */
-  TempoSource transportSource() {
+  @Override
+  public TempoSource transportSource() {
     return transportSource;
   }
 
   /** Any thread: how many times the source was chosen, the first choice included. */
-  long sourceChanges() {
+  @Override
+  public long sourceChanges() {
     return sourceChanges;
   }
 }

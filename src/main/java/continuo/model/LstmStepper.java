@@ -24,6 +24,15 @@ public interface LstmStepper extends AutoCloseable {
   /** Like {@link #step} but skips the output layer; for feeding history whose logits nobody reads. */
   void advance(LstmState state, int token);
 
+  /**
+   * A stepper over the same weights with scratch buffers of its own, for another thread (the
+   * weights are read only and shared, not copied), or null when this kind of stepper cannot share
+   * them. Allocates; call it off the real-time path.
+   */
+  default LstmStepper sibling() {
+    return null;
+  }
+
   @Override
   default void close() {}
 }

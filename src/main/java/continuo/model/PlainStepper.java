@@ -52,6 +52,24 @@ public final class PlainStepper implements LstmStepper {
     gates = new float[g];
   }
 
+  /** A sibling of {@code other}: its weights, new scratch. */
+  private PlainStepper(PlainStepper other) {
+    config = other.config;
+    hidden = other.hidden;
+    vocab = other.vocab;
+    inputTable = other.inputTable;
+    transposed = other.transposed;
+    bias = other.bias;
+    outputT = other.outputT;
+    outputBias = other.outputBias;
+    gates = new float[other.gates.length];
+  }
+
+  @Override
+  public LstmStepper sibling() {
+    return new PlainStepper(this);
+  }
+
   /** The [cols][rows] transpose of a row-major [rows][cols] matrix. */
   private static float[][] transpose(float[] m, int rows, int cols) {
     float[][] t = new float[cols][rows];

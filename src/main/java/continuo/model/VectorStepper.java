@@ -60,6 +60,28 @@ final class VectorStepper implements LstmStepper {
     gates = new float[g];
   }
 
+  /** A sibling of {@code other}: its weights, new scratch. */
+  private VectorStepper(VectorStepper other) {
+    config = other.config;
+    hidden = other.hidden;
+    vocab = other.vocab;
+    inputTable = other.inputTable;
+    matrix = other.matrix;
+    bias = other.bias;
+    output = other.output;
+    outputBias = other.outputBias;
+    x = new float[other.x.length][];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = other.x[k] == null ? null : new float[other.x[k].length];
+    }
+    gates = new float[other.gates.length];
+  }
+
+  @Override
+  public LstmStepper sibling() {
+    return new VectorStepper(this);
+  }
+
   @Override
   public ModelConfig config() {
     return config;

@@ -16,6 +16,13 @@ package continuo.tempo;
  * heard) gets the octave of B nearest R, as {@link TimeWarp#tempoOf} folds it; {@link #decided}
  * says which it was, so that the engine need not warp a model that gives {@code D} by that guess.
  *
+ * <p>A model can also be asked ({@code engine.LevelChoice}, which tells a jig from a reel where a
+ * density cannot): once a {@link #judged verdict} is given, it is the level: the tracker's tempo
+ * times the factor the verdict found, kept while the tracker moves by less than
+ * {@link #SAME_BEAT}; beyond that the tracker is taken to have changed its level, and the candidate
+ * of its new tempo (2^a * 3^b times it, b in -1..1) nearest the verdict is heard, until the next
+ * verdict. While one is awaited ({@link #awaitVerdicts}) nothing is {@link #decided}.
+ *
  * <p>The onset rate: note-ons within {@link #CHORD_NANOS} of the first of a chord are one onset;
  * the last {@link #WINDOW} gaps between onsets are kept in a preallocated ring, and the rate is the
  * number of those gaps over their summed length, leaving out pauses (a gap over two beats of B).
@@ -34,7 +41,14 @@ public final class MetricalLevel {
   /** How much cheaper the octave chosen before is. */
   static final double HYSTERESIS = 0.1;
 
+  /** The tracker moving by less than this factor keeps a verdict's factor. */
+  static final double SAME_BEAT = 1.25;
+
   private final long[] gaps = new long[WINDOW];
+  private boolean awaitVerdicts;
+  private double verdict = Double.NaN;
+  private double verdictFactor = Double.NaN;
+  private double verdictTracker = Double.NaN;
   private double referenceBpm = 120;
   private double onsetsPerBeat = Double.NaN;
   private int count;
@@ -59,6 +73,7 @@ public final class MetricalLevel {
     this.referenceBpm = referenceBpm;
     this.onsetsPerBeat = onsetsPerBeat > 0 ? onsetsPerBeat : Double.NaN;
     chosen = Double.NaN;
+    forgetVerdict();
     askedHeard = -1;
     decided = false;
   }
@@ -85,6 +100,42 @@ public final class MetricalLevel {
     chosen = Double.NaN;
     askedHeard = -1;
     decided = false;
+    forgetVerdict();
+  }
+
+  /**
+   * Whether verdicts will come ({@link #judged}): until the first, the level is not
+   * {@link #decided}. False (the default): the density alone decides.
+   */
+  public void awaitVerdicts(boolean await) {
+    awaitVerdicts = await;
+    askedHeard = -1;
+  }
+
+  /**
+   * The model heard the player best at {@code levelBpm} when the tracker counted
+   * {@code trackerBpm}; NaN: the model could not be asked, and the density decides from now on.
+   */
+  public void judged(double levelBpm, double trackerBpm) {
+    askedHeard = -1;
+    if (Double.isNaN(levelBpm) || !(trackerBpm > 0)) {
+      awaitVerdicts = false;
+      return;
+    }
+    verdict = levelBpm;
+    verdictTracker = trackerBpm;
+    verdictFactor = levelBpm / trackerBpm;
+  }
+
+  /** The tempo of the last verdict, or NaN before one. */
+  public double verdict() {
+    return verdict;
+  }
+
+  private void forgetVerdict() {
+    verdict = Double.NaN;
+    verdictFactor = Double.NaN;
+    verdictTracker = Double.NaN;
   }
 
   /**
@@ -115,6 +166,17 @@ public final class MetricalLevel {
   }
 
   private double choose(double trackerBpm) {
+    if (!Double.isNaN(verdict)) {
+      decided = true;
+      if (Math.abs(Math.log(trackerBpm / verdictTracker)) < Math.log(SAME_BEAT)) {
+        return clamp(trackerBpm * verdictFactor);
+      }
+      return nearestCandidate(trackerBpm, verdict);
+    }
+    if (awaitVerdicts) {
+      decided = false;
+      return nearestOctave(trackerBpm);
+    }
     double rate = onsetsPerSecond(trackerBpm);
     if (Double.isNaN(onsetsPerBeat) || Double.isNaN(rate)) {
       decided = Double.isNaN(onsetsPerBeat);
@@ -152,6 +214,24 @@ public final class MetricalLevel {
       }
     }
     return used < MIN_GAPS || sum <= 0 ? Double.NaN : used * 1e9 / sum;
+  }
+
+  /** Of {@code bpm} times 2^a * 3^b (b in -1..1), the tempo nearest {@code target}. */
+  private static double nearestCandidate(double bpm, double target) {
+    double best = bpm;
+    for (int b = -1; b <= 1; b++) {
+      double thirds = bpm * Math.pow(3, b);
+      double a = Math.rint(Math.log(target / thirds) / Math.log(2));
+      double level = thirds * Math.pow(2, a);
+      if (Math.abs(Math.log(level / target)) < Math.abs(Math.log(best / target))) {
+        best = level;
+      }
+    }
+    return clamp(best);
+  }
+
+  private static double clamp(double bpm) {
+    return Math.max(20, Math.min(400, bpm));
   }
 
   private double nearestOctave(double bpm) {

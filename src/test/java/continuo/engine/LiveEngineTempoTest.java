@@ -166,31 +166,31 @@ class LiveEngineTempoTest {
     preset = preset.with(Settings.BPM, 96.0);
     engine();
     run(1);
-    assertEquals(96.0, engine.tempoBpm(), 1e-9);
-    assertEquals(TempoSource.PRESET, engine.tempoSource());
+    assertEquals(96.0, engine.tempo().statusBpm(), 1e-9);
+    assertEquals(TempoSource.PRESET, engine.tempo().statusSource());
   }
 
   @Test
   void aMidiClockSetsTheTempoWithinHalfABpmAfterOneBeatAndItsLossFallsBack() {
     engine();
     clockFor(90, 1, new Random(1));
-    assertEquals(TempoSource.CLOCK, engine.tempoSource());
-    assertEquals(90, engine.tempoBpm(), 0.5);
+    assertEquals(TempoSource.CLOCK, engine.tempo().statusSource());
+    assertEquals(90, engine.tempo().statusBpm(), 0.5);
     clockFor(140, 2, new Random(2));
-    assertEquals(140, engine.tempoBpm(), 0.5);
-    assertEquals(TempoSource.CLOCK, engine.tempoSource());
+    assertEquals(140, engine.tempo().statusBpm(), 0.5);
+    assertEquals(TempoSource.CLOCK, engine.tempo().statusSource());
     run(200); // three tick periods without a tick: the clock is gone
-    assertEquals(TempoSource.PRESET, engine.tempoSource());
+    assertEquals(TempoSource.PRESET, engine.tempo().statusSource());
     // preset, clock, (the jump to 140 relocks the follower: preset, clock), preset
-    assertTrue(engine.tempoSourceChanges() >= 3, "changes: " + engine.tempoSourceChanges());
+    assertTrue(engine.tempo().sourceChanges() >= 3, "changes: " + engine.tempo().sourceChanges());
   }
 
   @Test
   void aFixedBpmOverridesTheClock() {
     engine().fixTempo(72);
     clockFor(140, 2, new Random(3));
-    assertEquals(TempoSource.FIXED, engine.tempoSource());
-    assertEquals(72, engine.tempoBpm(), 1e-9);
+    assertEquals(TempoSource.FIXED, engine.tempo().statusSource());
+    assertEquals(72, engine.tempo().statusBpm(), 1e-9);
   }
 
   @Test
@@ -219,8 +219,8 @@ class LiveEngineTempoTest {
       send(0xB0, 64, 0);
       run(550);
     }
-    assertEquals(TempoSource.TAP, engine.tempoSource());
-    assertEquals(100, engine.tempoBpm(), 0.01);
+    assertEquals(TempoSource.TAP, engine.tempo().statusSource());
+    assertEquals(100, engine.tempo().statusBpm(), 0.01);
   }
 
   @Test
@@ -234,8 +234,8 @@ class LiveEngineTempoTest {
       run(300);
       send(0x80, 69, 0);
     }
-    assertEquals(TempoSource.TRACKER, engine.tempoSource());
-    assertEquals(100, engine.tempoBpm(), 2);
+    assertEquals(TempoSource.TRACKER, engine.tempo().statusSource());
+    assertEquals(100, engine.tempo().statusBpm(), 2);
   }
 
   @Test

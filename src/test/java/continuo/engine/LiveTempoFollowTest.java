@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * each note at its time, on a fake clock stepped a millisecond at a time), the shipped folk and
  * piano models answer (with their presets), and the answer's mean onset interval (geometric) over
  * the primer's beat is compared with what it is at 1.0x. Which metrical level of the tracker's
- * tempo the model hears is chosen from the player's onset rate and the model's onsets per beat.
+ * tempo the model hears, the model is asked ({@link LevelChoice}, judged inline here so that the
+ * verdicts come at the same fake time in every run).
  */
 class LiveTempoFollowTest {
   static final double[] SPEEDS = {0.67, 0.8, 1.0, 1.25, 1.5};
@@ -50,7 +51,7 @@ class LiveTempoFollowTest {
       double speed, long seed) throws Exception {
     List<Note> notes;
     try (InputStream in = LiveTempoFollowTest.class.getResourceAsStream(
-        "/continuo/tempo/" + fixture + ".mid")) {
+        fixture.startsWith("/") ? fixture : "/continuo/tempo/" + fixture + ".mid")) {
       notes = MidiFiles.parse(in.readAllBytes(), fixture);
     }
     long first = notes.stream().mapToLong(Note::startMicros).min().orElseThrow();
@@ -75,6 +76,7 @@ class LiveTempoFollowTest {
       Sampler sampler = new Sampler(seed, PerformanceEncoding.VOCAB_SIZE);
       LiveEngine engine = new LiveEngine(clock, input, out.ring, 0, preset, stepper,
           sampler::sample, null, List.of(), counters);
+      engine.judgeLevelsWith(LevelJudge.inline(Timekeeper.WINDOW_EVENTS));
       long start = clock.nanoTime();
       // The written beats 16 and 32 (bars 5 to 8), in the performance's time.
       long from = start + Math.round(16 * 60e9 / (writtenBpm * speed));
@@ -122,7 +124,7 @@ class LiveTempoFollowTest {
       double beat = 60e9 / (writtenBpm * speed);
       // Bars 5-8 as the model heard them, over the same notes at the written tempo.
       double heard = (lastModel - firstModel) / ((lastOn - firstOn) * speed);
-      return new double[] {Math.exp(logSum / iois.size()) / beat, engine.tempoBpm(), ons.length,
+      return new double[] {Math.exp(logSum / iois.size()) / beat, engine.tempo().statusBpm(), ons.length,
           heard};
     }
   }
@@ -188,5 +190,24 @@ class LiveTempoFollowTest {
   @Test
   void pianoKeepsAPopSongsTempoFromTwoThirdsToOneAndAHalfTimes() throws Exception {
     assertTheTempoIsKept(speeds("piano", "pop909-001", 90), "piano");
+  }
+
+  /**
+   * The tunes the onset rate alone heard at another level: a jig (whose beat the tracker counts as
+   * its dotted quarter, 80 bpm at its written 120) and a dense hornpipe; the model hears bars 5-8
+   * at their written length at every speed.
+   */
+  @Test
+  void folkHearsAJigAndADenseTuneAtTheirWrittenTempo() throws Exception {
+    for (String tune : new String[] {"jigs107", "ashover13"}) {
+      for (double speed : new double[] {0.67, 1.0, 1.5}) {
+        double[] a = answer("folk", "/corpora/nottingham/midi/" + tune + ".mid", 120, BARS, speed,
+            SEEDS[0]);
+        System.out.printf(Locale.ROOT, "live folk %s x%.2f: tempo %.1f bpm, bars 5-8 heard at "
+            + "%.3f of their written length%n", tune, speed, a[1], a[3]);
+        assertTrue(Math.abs(a[3] - 1) < 0.03, String.format(Locale.ROOT,
+            "%s x%.2f: bars 5-8 heard at %.3f of their written length", tune, speed, a[3]));
+      }
+    }
   }
 }

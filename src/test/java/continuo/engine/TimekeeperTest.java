@@ -24,7 +24,7 @@ class TimekeeperTest {
     Timekeeper tk = new Timekeeper();
     Preset preset = Preset.forModel(Path.of("scripted.cmodel"));
     tk.use(preset, 0);
-    tk.useModel(120, 2, 0);
+    tk.useModel(null, 120, 2, 0);
     double before = preset.bpm() / 120;
     boolean trackerBeforeLevel = false;
     int onsets = 0;
@@ -32,7 +32,7 @@ class TimekeeperTest {
     for (long ms = 0; ms < 6_000; ms++) {
       long now = ms * MS;
       if (now >= Math.round(onsets * gapMs * MS)) {
-        tk.playerNoteOn(now, onsets % 2 == 0 ? 45 : 69, onsets % 2 == 0 ? 100 : 70);
+        tk.playerNoteOn(now, 0, onsets % 2 == 0 ? 45 : 69, onsets % 2 == 0 ? 100 : 70);
         onsets++;
       }
       tk.update(now);

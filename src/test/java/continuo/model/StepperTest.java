@@ -1,6 +1,7 @@
 package continuo.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,35 @@ class StepperTest {
         assertArrayEquals(a.h(k), b.h(k), name);
         assertArrayEquals(a.c(k), b.c(k), name);
       }
+    }
+  }
+
+  @Test
+  void aSiblingStepsAsItsStepperDoesWhileItSteps() throws Exception {
+    LstmWeights w = RandomModels.create(16, 40, 2, 6);
+    for (String name : new String[] {"plain", "vector"}) {
+      LstmStepper s = Models.candidate(name, w);
+      LstmStepper sibling = s.sibling();
+      assertNotNull(sibling, name + " shares its weights");
+      // Both step at once on two threads: their scratch is their own.
+      int[] tokens = new int[2000];
+      for (int i = 0; i < tokens.length; i++) {
+        tokens[i] = (i * 37 + 11) % 388;
+      }
+      float[][] out = new float[2][388];
+      Thread other = new Thread(() -> {
+        LstmState state = sibling.newState();
+        for (int t : tokens) {
+          sibling.step(state, t, out[1]);
+        }
+      });
+      other.start();
+      LstmState state = s.newState();
+      for (int t : tokens) {
+        s.step(state, t, out[0]);
+      }
+      other.join();
+      assertArrayEquals(out[0], out[1], 1e-5f, name); // the JIT may fuse a multiply-add in one and not yet in the other
     }
   }
 

@@ -124,4 +124,28 @@ class MetricalLevelTest {
     }
     throw new AssertionError("every window allocated: " + java.util.Arrays.toString(windows));
   }
+
+  @Test
+  void aVerdictOfTheModelsDecidesTheLevelAndFollowsTheTracker() {
+    MetricalLevel level = new MetricalLevel();
+    level.use(120, 2);
+    level.awaitVerdicts(true);
+    play(level, 0, 24, 1000.0 / 6);
+    level.levelOf(80);
+    assertFalse(level.decided(), "the density does not decide while a verdict is awaited");
+    // A jig: the tracker counts its dotted quarter at 80, the model hears quarters at 120.
+    level.judged(120, 80);
+    assertEquals(120, level.levelOf(80), 1e-9);
+    assertTrue(level.decided());
+    assertEquals(126, level.levelOf(84), 1e-9, "the player speeds up: the factor is kept");
+    assertEquals(126, level.levelOf(168), 1e-9,
+        "the tracker doubles its count: the candidate nearest the verdict");
+    assertEquals(120, level.verdict(), 1e-9);
+    level.reset();
+    assertTrue(Double.isNaN(level.verdict()), "forgotten with the onsets");
+    play(level, 0, 24, 1000.0 / 6);
+    level.judged(Double.NaN, 80);
+    assertEquals(180, level.levelOf(90), 1e-9, "a model that cannot be asked: the density decides");
+    assertTrue(level.decided());
+  }
 }
