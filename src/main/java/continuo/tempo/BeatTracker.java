@@ -19,7 +19,8 @@ package continuo.tempo;
  *
  * <p>The oscillator keeps the metrical level it seeded at. It moves when the intervals among the
  * onsets of the last few beats alone agree on another period ({@link TempoStep}: a change of
- * tempo; it starts again there, phased on those onsets) unless those onsets still line up on its
+ * tempo; it starts again there, phased on those onsets; one under {@link #STEP_FRACTION} only once
+ * {@link #DRIFT_ONSETS} onsets in a row landed off its beats to that side) unless those onsets still line up on its
  * beats at least as well as on that period (a run of notes off the grid), and every
  * {@link #LEVEL_CHECK_BEATS} beats when a 3:2 or 4:3 relative scores {@link #LEVEL_MARGIN} times
  * higher in two checks running, or when a beat divided in three has a two-thirds divided in two
@@ -42,6 +43,13 @@ public final class BeatTracker implements TempoEstimate {
   public static final double PERIOD_GAIN = 0.15;
   public static final double STEP_FRACTION = 0.06;
   public static final int STEP_ONSETS = 3;
+  /**
+   * A change of tempo smaller than {@link #STEP_FRACTION} is taken only after this many onsets in
+   * a row landed off the beat to its side (late for a slower tempo), each by more than
+   * {@link #DRIFT_ERROR} of a beat.
+   */
+  public static final int DRIFT_ONSETS = 3;
+  public static final double DRIFT_ERROR = 0.05;
   public static final int SETTLE_BEATS = 1;
   /** Beats between checks that the oscillator runs at the best period or an octave of it. */
   public static final int LEVEL_CHECK_BEATS = 8;
@@ -91,6 +99,11 @@ public final class BeatTracker implements TempoEstimate {
   private int nextLevelCheck;
   private double levelCandidate;
   private long seeds;
+  /**
+   * Onsets in a row near a beat and more than {@link #DRIFT_ERROR} to the same side of it: positive
+   * late, negative early (0 after one closer than that).
+   */
+  private int drift;
 
   /** A tracker with the default parameters (a lean towards 110 bpm of one octave). */
   public BeatTracker() {
@@ -182,6 +195,13 @@ public final class BeatTracker implements TempoEstimate {
       e -= 1;
     }
     if (Math.abs(e) < PULL_WINDOW) {
+      if (Math.abs(e) < DRIFT_ERROR) {
+        drift = 0;
+      } else if (e > 0) {
+        drift = drift > 0 ? drift + 1 : 1;
+      } else {
+        drift = drift < 0 ? drift - 1 : -1;
+      }
       double pull = Math.exp(-0.5 * e * e / (PULL_WIDTH * PULL_WIDTH)) * Math.min(1, w);
       advance(PHASE_GAIN * pull * e * period);
       period *= 1 + PERIOD_GAIN * pull * e;
@@ -194,6 +214,10 @@ public final class BeatTracker implements TempoEstimate {
       }
     }
     double stepped = step.check(t, times, weights, pairBins, onsets, period);
+    if (stepped > 0 && Math.abs(stepped / period - 1) <= STEP_FRACTION
+        && (stepped > period ? drift : -drift) < DRIFT_ONSETS) {
+      stepped = 0;
+    }
     if (stepped > 0 && stillOnTheBeat(stepped, step.recentOnsets())) {
       stepped = 0;
     }
@@ -314,6 +338,7 @@ public final class BeatTracker implements TempoEstimate {
     nextHit = beat + p - now < PULL_WIDTH * p;
     confidence = hitShare(best, p, n);
     beatsSinceSeed = 0;
+    drift = 0;
     nextLevelCheck = LEVEL_CHECK_BEATS;
     levelCandidate = 0;
     step.reset();

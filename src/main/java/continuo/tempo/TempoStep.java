@@ -5,7 +5,7 @@ package continuo.tempo;
  * intervals among the onsets of the last {@link #BEATS} beats (at least {@link #MIN_ONSETS} of
  * them) go into a histogram of their own, cleared at every onset. When its best period within
  * 0.75-1.33 times the oscillator's (a peak inside that range, not cut off at its edge) differs from
- * it by more than {@link BeatTracker#STEP_FRACTION} and scores {@link #MARGIN} times the
+ * it by more than {@link #SMALL_FRACTION} and scores {@link #MARGIN} times the
  * oscillator's own period there, for {@link BeatTracker#STEP_ONSETS} onsets in a row that agree
  * with each other and span half a beat, the tempo changed.
  *
@@ -22,6 +22,11 @@ final class TempoStep {
   static final int MIN_ONSETS = 3;
   /** and is taken when their best period scores this many times the oscillator's. */
   static final double MARGIN = 2.0;
+  /**
+   * A period closer than {@link BeatTracker#STEP_FRACTION} to the oscillator's but further than
+   * this is a small change, which the tracker takes only when the onsets drift off its beats.
+   */
+  static final double SMALL_FRACTION = 0.025;
 
   private final IoiHistogram recent;
   private int agreeing;
@@ -70,7 +75,7 @@ final class TempoStep {
     double hi = period * 1.34;
     double p = recent.best(lo, hi);
     boolean peak = p > lo * 1.02 && p < hi / 1.02; // not cut off by the range
-    if (!(peak && Math.abs(p / period - 1) > BeatTracker.STEP_FRACTION
+    if (!(peak && Math.abs(p / period - 1) > SMALL_FRACTION
         && recent.scoreAt(p) > MARGIN * recent.scoreAt(period))) {
       agreeing = 0;
       return 0;

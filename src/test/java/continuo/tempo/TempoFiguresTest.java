@@ -87,6 +87,84 @@ class TempoFiguresTest {
     }
   }
 
+  /** Steps smaller than the table's, at beat 32 on every fixture (60-180 bpm after the step). */
+  @Test
+  void trackerFollowsSmallerSteps() {
+    for (double to : new double[] {1.05, 0.95, 1.08, 0.92, 1.1, 0.9, 1.15, 0.85}) {
+      double[] bars = new double[20];
+      int n = 0;
+      for (Tune tune : TempoFixtures.all()) {
+        double bpm = tune.writtenBpm();
+        if (bpm * to < 60 || bpm * to > 180) {
+          continue;
+        }
+        TrackerRuns.Result x = TrackerRuns.run(TempoFixtures.perform(
+            tune, TempoFixtures.ramp(bpm, 32, 0, bpm * to), START), 0.03, 32);
+        bars[n++] = Math.max(0, Math.min(x.settleBeats(), 999) - 32) / tune.beatsPerBar();
+      }
+      System.out.println(stats(String.format("step x%.2f: bars to follow", to), bars, n, "bars"));
+      assertTrue(n > 0);
+    }
+  }
+
+  /**
+   * A player's uneven timing: every fixture at 0.8x, 1.0x and 1.25x (60-180 bpm), each onset (a
+   * chord's notes together) moved by Gaussian noise, 5 seeds each; the tracker's re-seeds after
+   * bar 4 and its share of notes within 3 % from there on.
+   */
+  @Test
+  void trackerUnderTimingNoise() {
+    for (double sd : new double[] {0.005, 0.010, 0.020}) {
+      long reseeds = 0;
+      double sum = 0;
+      int runs = 0;
+      for (Tune tune : TempoFixtures.all()) {
+        for (double f : new double[] {0.8, 1.0, 1.25}) {
+          double bpm = tune.writtenBpm() * f;
+          if (bpm < 60 || bpm > 180) {
+            continue;
+          }
+          for (int seed = 0; seed < 5; seed++) {
+            TempoFixtures.Performance p =
+                TempoFixtures.perform(tune, TempoFixtures.steady(bpm), START);
+            SplittableRandom random = new SplittableRandom(seed * 31 + runs);
+            long[] nanos = new long[p.size()];
+            for (int i = 0; i < nanos.length; i++) {
+              boolean chord = i > 0 && p.nanos()[i] == p.nanos()[i - 1];
+              long moved = p.nanos()[i] + Math.round(gaussian(random) * sd * 1e9);
+              nanos[i] = chord ? nanos[i - 1] : i > 0 ? Math.max(moved, nanos[i - 1]) : moved;
+            }
+            BeatTracker t = new BeatTracker();
+            int counted = 0;
+            int within = 0;
+            long seedsBefore = -1;
+            for (int i = 0; i < nanos.length; i++) {
+              t.noteOn(nanos[i], p.pitches()[i], p.velocities()[i]);
+              long now = nanos[i] + BeatTracker.CHORD_NANOS + 1;
+              t.update(i + 1 < nanos.length ? Math.min(now, nanos[i + 1]) : now);
+              if (p.beats()[i] >= 4 * tune.beatsPerBar()) {
+                seedsBefore = seedsBefore < 0 ? t.seeds() : seedsBefore;
+                counted++;
+                within += t.settled() && TempoFixtures.octaveError(t.bpm(), bpm) <= 0.03 ? 1 : 0;
+              }
+            }
+            reseeds += t.seeds() - Math.max(seedsBefore, 0);
+            sum += within / (double) counted;
+            runs++;
+          }
+        }
+      }
+      System.out.printf("timing noise %2.0f ms: %d runs, re-seeds after bar 4 %d, notes within 3 %%"
+          + " %.1f %%%n", sd * 1000, runs, reseeds, 100 * sum / runs);
+      assertTrue(runs > 0);
+    }
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u = random.nextDouble(1e-12, 1);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
+
   @Test
   void clockFollowerErrorUnderJitter() {
     for (double bpm : new double[] {90, 140}) {
