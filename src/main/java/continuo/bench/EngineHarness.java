@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -47,9 +46,7 @@ final class EngineHarness implements AutoCloseable {
         OUTPUT_LEAD_NANOS, preset, stepper, sampler::sample, null, List.of(), counters);
     LevelJudge judge = LevelJudge.threaded(LevelJudge.WINDOW_EVENTS);
     engine.judgeLevelsWith(judge);
-    levelRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(5)),
-        Throwable::printStackTrace, null, judge);
-    AgentRunner.startOnThread(levelRunner);
+    levelRunner = judge.start(Throwable::printStackTrace);
     runner = new AgentRunner(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
         TimeUnit.MICROSECONDS.toNanos(200)), Throwable::printStackTrace,
         counters.newCounter("engine.runner.errors"), engine);

@@ -2,7 +2,11 @@ package continuo.engine;
 
 import continuo.model.LstmStepper;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 /**
  * Asks the model which metrical level it hears the player at ({@link LevelChoice}) off the engine
@@ -19,6 +23,9 @@ import org.agrona.concurrent.Agent;
 public final class LevelJudge implements Agent {
   /** The player's note events a live question is about, at most. */
   public static final int WINDOW_EVENTS = 256;
+
+  /** How long a threaded judge sleeps between looks for a question. */
+  static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private static final int IDLE = 0;
   private static final int ASKED = 1;
@@ -50,6 +57,25 @@ public final class LevelJudge implements Agent {
   /** A judge for its own agent thread, asked about windows of up to {@code events} events. */
   public static LevelJudge threaded(int events) {
     return new LevelJudge(false, events);
+  }
+
+  /**
+   * Starts a threaded judge on a daemon agent thread of its own, which sleeps
+   * {@link #IDLE_NANOS} between looks for a question: idle but for one every few beats, while
+   * the answer takes tens to hundreds of milliseconds the engine must not wait for. Errors go to
+   * {@code errors}; close the runner to stop it.
+   */
+  public AgentRunner start(ErrorHandler errors) {
+    if (inline) {
+      throw new IllegalStateException("an inline judge answers on the asking thread");
+    }
+    AgentRunner runner = new AgentRunner(new SleepingIdleStrategy(IDLE_NANOS), errors, null, this);
+    AgentRunner.startOnThread(runner, r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    });
+    return runner;
   }
 
   /** A judge that answers on the asking thread, at once. */

@@ -56,9 +56,6 @@ public final class LiveSession implements AutoCloseable {
   /** How long the recorder agent sleeps when the record ring is empty. */
   private static final long RECORDER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-  /** How long the level judge sleeps between looks for a question. */
-  private static final long LEVEL_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
   /**
    * What a session is built from besides its {@link LiveConfig}: the clock every part reads, an
    * idle strategy for each agent the session runs (each used by one agent only), and the MIDI
@@ -198,13 +195,9 @@ public final class LiveSession implements AutoCloseable {
     if (config.fixedBpm() != 0) {
       engine.fixTempo(config.fixedBpm());
     } else {
-      // Its own thread, idle but for a question every few beats: the model's answer takes tens
-      // to hundreds of milliseconds, which the engine must not wait for.
       LevelJudge judge = LevelJudge.threaded(LevelJudge.WINDOW_EVENTS);
       engine.judgeLevelsWith(judge);
-      levelRunner = new AgentRunner(new SleepingIdleStrategy(LEVEL_IDLE_NANOS),
-          t -> log.accept("event=level_error error=\"" + t + "\""), null, judge);
-      AgentRunner.startOnThread(levelRunner, LiveSession::daemon);
+      levelRunner = judge.start(t -> log.accept("event=level_error error=\"" + t + "\""));
     }
     if (config.learn() != null) {
       engine.learn(config.learn());

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,10 +107,7 @@ class LevelChoiceTest {
       double expected = inline.take();
 
       LevelJudge judge = LevelJudge.threaded(Timekeeper.WINDOW_EVENTS);
-      AgentRunner runner = new AgentRunner(
-          new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)), Throwable::printStackTrace,
-          null, judge);
-      AgentRunner.startOnThread(runner);
+      AgentRunner runner = judge.start(Throwable::printStackTrace);
       try {
         assertTrue(judge.idle());
         judge.window().copyFrom(p.window());
